@@ -1,0 +1,27 @@
+# QMI platform image: one image for web (gunicorn), worker and beat.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    STATIC_ROOT=/app/staticfiles \
+    MEDIA_ROOT=/data/media
+
+WORKDIR /app
+RUN groupadd --system qmi && useradd --system --gid qmi --home /app qmi \
+    && mkdir -p /data/media /app/staticfiles && chown -R qmi:qmi /data /app
+
+COPY requirements.lock ./
+RUN pip install -r requirements.lock
+
+COPY --chown=qmi:qmi . .
+# collectstatic and the catalogues need settings but no database or secret.
+RUN DEBUG=0 SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py compile_translations \
+    && DEBUG=0 SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py collectstatic --noinput -v0
+
+USER qmi
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status == 200 else 1)"
+CMD ["gunicorn", "qmi.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]

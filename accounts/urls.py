@@ -1,0 +1,9 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("profil/", views.profile, name="profile"),
+    path("langue/", views.set_language, name="set_language"),
+]

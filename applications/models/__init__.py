@@ -1,0 +1,22 @@
+from applications.models.application import (
+    Application,
+    ApplicationQuerySet,
+    ApplicationRevision,
+    ApplicationTarget,
+    Attachment,
+)
+from applications.models.organisation import Organisation, OrganisationMembership
+from applications.models.review import Review, ReviewScore, TeamNote
+
+__all__ = [
+    "Application",
+    "ApplicationQuerySet",
+    "ApplicationRevision",
+    "ApplicationTarget",
+    "Attachment",
+    "Organisation",
+    "OrganisationMembership",
+    "Review",
+    "ReviewScore",
+    "TeamNote",
+]

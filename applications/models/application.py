@@ -1,0 +1,261 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from calls.models import Call, Challenge, Participation
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one answer to "which applications may this user see?".
+
+        Metropolis admins: every submitted or withdrawn application (never a
+        draft); commune staff: submitted ones targeting one of their communes;
+        candidates: every application of their organisations.
+        """
+        from accounts.roles import roles_of
+
+        roles = roles_of(user)
+        if not roles.is_authenticated:
+            return self.none()
+        own = Q(organisation__memberships__user=user)
+        if roles.is_metropolis_admin:
+            return self.filter(own | ~Q(state=Application.State.DRAFT)).distinct()
+        if roles.is_commune_staff:
+            staff = Q(state=Application.State.SUBMITTED) & Q(
+                targets__participation__commune_id__in=roles.staff_communes
+            )
+            return self.filter(own | staff).distinct()
+        return self.filter(own).distinct()
+
+    def of_member(self, user):
+        return self.filter(organisation__memberships__user=user)
+
+    def submitted(self):
+        return self.filter(state=Application.State.SUBMITTED)
+
+
+class Application(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("brouillon")
+        SUBMITTED = "submitted", _("déposée")
+        WITHDRAWN = "withdrawn", _("retirée")
+
+    class Maturity(models.TextChoices):
+        IDEA = "idea", _("idée")
+        PROTOTYPE = "prototype", _("prototype")
+        PILOT = "pilot", _("déjà expérimenté")
+        MARKET = "market", _("sur le marché")
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications")
+    organisation = models.ForeignKey(
+        "applications.Organisation", on_delete=models.PROTECT, related_name="applications"
+    )
+    reference = models.CharField(
+        _("référence"), max_length=20, unique=True, null=True, blank=True, editable=False
+    )
+    state = models.CharField(
+        _("état"), max_length=12, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    challenges = models.ManyToManyField(Challenge, blank=True, related_name="applications")
+
+    # The project.
+    title = models.CharField(_("titre du projet"), max_length=200, blank=True)
+    summary = models.TextField(_("résumé"), max_length=500, blank=True)
+    solution = models.TextField(_("la solution"), blank=True)
+    novelty = models.TextField(_("ce qui est nouveau"), blank=True)
+    maturity = models.CharField(_("maturité"), max_length=12, choices=Maturity.choices, blank=True)
+    # Impact and team.
+    impact = models.TextField(_("impact attendu"), blank=True)
+    impact_measurement = models.TextField(_("comment l'impact sera mesuré"), blank=True)
+    team = models.TextField(_("l'équipe"), blank=True)
+    # Budget.
+    budget_cost = models.PositiveIntegerField(
+        _("coût de l'expérimentation (€)"), null=True, blank=True
+    )
+    budget_funding = models.TextField(_("financement"), blank=True)
+    budget_ask = models.TextField(_("ce qui est demandé à la commune"), blank=True)
+    # Acceptances.
+    accepted_rules_at = models.DateTimeField(null=True, blank=True)
+    accepted_privacy_at = models.DateTimeField(null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Incremented on every save of the content: two members editing the
+    # same draft are told when the other one saved in between.
+    version = models.PositiveIntegerField(default=1)
+    submitted_at = models.DateTimeField(_("déposée le"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("retirée le"), null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("candidature")
+        verbose_name_plural = _("candidatures")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "organisation"], name="one_application_per_call_and_organisation"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(reference__isnull=False, submitted_at__isnull=False),
+                name="submitted_application_has_reference",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference or _('brouillon')} – {self.title or self.organisation}"
+
+    @property
+    def is_draft(self):
+        return self.state == self.State.DRAFT
+
+    @property
+    def is_submitted(self):
+        return self.state == self.State.SUBMITTED
+
+
+class ApplicationTarget(models.Model):
+    """An application as seen by one targeted commune: experiment, screening, decision."""
+
+    class Eligibility(models.TextChoices):
+        PENDING = "pending", _("à examiner")
+        ELIGIBLE = "eligible", _("éligible")
+        INELIGIBLE = "ineligible", _("non éligible")
+
+    class Decision(models.TextChoices):
+        NONE = "", _("pas de décision")
+        SELECTED = "selected", _("retenue")
+        WAITING = "waiting", _("liste d'attente")
+        NOT_SELECTED = "not_selected", _("non retenue")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="targets")
+    participation = models.ForeignKey(
+        Participation, on_delete=models.PROTECT, related_name="targets"
+    )
+    # The experiment proposed to this commune.
+    experiment_what = models.TextField(_("ce qui sera testé"), blank=True)
+    experiment_where = models.TextField(_("où dans le quartier"), blank=True)
+    experiment_duration_months = models.PositiveSmallIntegerField(
+        _("durée (mois)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(18)],
+    )
+    experiment_ask = models.TextField(_("ce qui est demandé à la commune"), blank=True)
+    experiment_users = models.TextField(_("les usagers concernés"), blank=True)
+    # Screening by the commune's managers.
+    eligibility = models.CharField(
+        _("éligibilité"), max_length=12, choices=Eligibility.choices, default=Eligibility.PENDING
+    )
+    eligibility_reason = models.TextField(_("motif"), blank=True)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    screened_at = models.DateTimeField(null=True, blank=True)
+    # Decision by the commune's managers, internal until results are published.
+    decision = models.CharField(
+        _("décision"), max_length=16, choices=Decision.choices, default="", blank=True
+    )
+    decision_motivation = models.TextField(_("motivation"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # A selected target holds one of the participation's numbered seats:
+    # the unique constraint makes a double allocation impossible.
+    selection_slot = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("commune ciblée")
+        verbose_name_plural = _("communes ciblées")
+        ordering = ["participation__commune__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "participation"], name="one_target_per_commune"
+            ),
+            models.UniqueConstraint(
+                fields=["participation", "selection_slot"], name="one_application_per_slot"
+            ),
+            models.CheckConstraint(
+                condition=(Q(decision="selected") & Q(selection_slot__gte=1))
+                | (~Q(decision="selected") & Q(selection_slot__isnull=True)),
+                name="selected_iff_slot",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application} → {self.participation.commune}"
+
+
+def attachment_upload_to(instance, filename):
+    # The stored name carries no user input but the sanitised extension.
+    import uuid
+
+    return f"applications/{instance.application_id}/{uuid.uuid4().hex}{_suffix(filename)}"
+
+
+def _suffix(filename):
+    import os
+
+    ext = os.path.splitext(filename)[1].lower()
+    return ext if ext in {".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx"} else ""
+
+
+class Attachment(models.Model):
+    class Kind(models.TextChoices):
+        PITCH_DECK = "pitch_deck", _("présentation (pitch deck)")
+        OTHER = "other", _("autre document")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    file = models.FileField(upload_to=attachment_upload_to, max_length=255)
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+        ordering = ["kind", "uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ApplicationRevision(models.Model):
+    """A snapshot of an application's content at submission or at a later change."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    content = models.JSONField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("révision")
+        verbose_name_plural = _("révisions")
+        ordering = ["application", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="unique_revision_number")
+        ]
+
+    def __str__(self):
+        return f"{self.application} v{self.number}"

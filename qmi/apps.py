@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class QmiConfig(AppConfig):
+    name = "qmi"
+    verbose_name = "QMI"

@@ -1,0 +1,63 @@
+"""Shared template helpers: Paris time, countdowns, query strings."""
+
+from zoneinfo import ZoneInfo
+
+from django import template
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+register = template.Library()
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@register.filter
+def paris_datetime(value):
+    """ "17 mars 2025 à 23 h 59 (heure de Paris)", in the active language."""
+    if not value:
+        return ""
+    local = timezone.localtime(value, PARIS)
+    day = formats.date_format(local, "j F Y")
+    return _("%(day)s à %(hour)s h %(minute)s (heure de Paris)") % {
+        "day": day,
+        "hour": local.strftime("%H"),
+        "minute": local.strftime("%M"),
+    }
+
+
+def remaining_text(delta):
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(ngettext("%(n)d jour", "%(n)d jours", days) % {"n": days})
+    if days or hours:
+        parts.append(ngettext("%(n)d heure", "%(n)d heures", hours) % {"n": hours})
+    parts.append(ngettext("%(n)d minute", "%(n)d minutes", mins) % {"n": mins})
+    return " ".join(parts)
+
+
+@register.inclusion_tag("qmi/countdown.html")
+def countdown(deadline, now=None):
+    """A countdown readable without JavaScript; qmi.js keeps it current."""
+    now = now or timezone.now()
+    delta = deadline - now
+    return {
+        "deadline": deadline,
+        "iso": deadline.isoformat(),
+        "closed": delta.total_seconds() <= 0,
+        "remaining": remaining_text(delta) if delta.total_seconds() > 0 else "",
+    }
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **kwargs):
+    """The current query string with some parameters replaced (sorting, paging)."""
+    query = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value is None or value == "":
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query.urlencode()

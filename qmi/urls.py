@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from calls.views import public as calls_public
+from qmi import views
+from qmi.health import healthz
+
+urlpatterns = [
+    path("", calls_public.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("comptes/", include("allauth.urls")),
+    path("comptes/", include("accounts.urls")),
+    path("", include("calls.urls")),
+    path("gestion/", include("calls.urls_backoffice")),
+    path("candidatures/", include("applications.urls")),
+    path("equipe/", include("applications.urls_staff")),
+    path("notifications/", include("notifications.urls")),
+    path("mentions-legales/", views.legal_notice, name="legal_notice"),
+    path("donnees-personnelles/", views.privacy, name="privacy"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("contact/", views.contact, name="contact"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,122 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from accounts.models import User
+from calls.models import Edition, Participation
+from communes.models import Commune, TeamMembership
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "QMI_TESTING": "0",
+    "SECRET_KEY": "a-production-like-secret-key-that-is-long-and-random-0123456789abcdef",
+    "ALLOWED_HOSTS": "qmi.example",
+    "SITE_URL": "https://qmi.example",
+}
+
+
+def run_manage(*args, env):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_site_refuses_to_start_without_secret_or_hosts_when_debug_is_off(missing):
+    env = {**PRODUCTION_ENV, missing: ""}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
+
+
+def test_healthz_names_database_and_broker(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = json.loads(response.content)
+    assert body["database"]["state"] == "ok"
+    assert body["broker"]["state"] in {"eager", "ok"}
+
+
+def test_healthz_is_503_when_the_database_is_unreachable(client, db, monkeypatch):
+    from qmi import health
+
+    monkeypatch.setattr(health, "database_state", lambda: "down")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert json.loads(response.content)["database"]["state"] == "down"
+
+
+def test_healthz_reports_a_broker_that_is_down(client, db, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    body = json.loads(client.get("/healthz").content)
+    assert body["broker"]["state"] == "down"
+
+
+def test_seed_demo_is_idempotent(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    counts = (User.objects.count(), Commune.objects.count(), Participation.objects.count())
+    call_command("seed_demo")
+    assert (User.objects.count(), Commune.objects.count(), Participation.objects.count()) == counts
+    assert Commune.objects.count() == 10
+    assert Commune.objects.get(name="Argenteuil").insee_code == "95018"
+    qmi1 = Edition.objects.get(code="QMI1")
+    assert set(qmi1.participations.values_list("commune__name", flat=True)) == {
+        "Aulnay-sous-Bois",
+        "Meudon",
+        "Noisy-le-Grand",
+        "Sceaux",
+    }
+    assert Edition.objects.get(code="QMI2").participations.count() == 6
+    admin = User.objects.get(email="admin@qmi.example")
+    assert admin.is_metropolis_admin and admin.check_password("qmi-demo-2025")
+    assert TeamMembership.objects.get(user__email="manager.argenteuil@qmi.example").role == (
+        "manager"
+    )
+    assert User.objects.get(email="startup@qmi.example").organisations.count() == 1
+
+
+def test_seed_demo_refuses_to_run_with_debug_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo")
+
+
+def test_legal_pages_exist_and_show_publisher(client, db, settings):
+    for name in ["legal_notice", "privacy", "accessibility", "contact"]:
+        response = client.get(reverse(name))
+        assert response.status_code == 200
+        assert settings.QMI_PUBLISHER["contact_email"] in response.content.decode() or (
+            name in {"legal_notice", "privacy"}
+        )
+
+
+def test_pages_use_no_cdn(client, db):
+    html = client.get("/").content.decode()
+    assert "/static/js-lib-bootstrap5/css/bootstrap.min.css" in html
+    assert "cdn" not in html.lower()
+    assert "htmx" in html
