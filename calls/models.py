@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from communes.models import Commune
 
@@ -133,6 +134,8 @@ class Call(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CallQuerySet.as_manager()
+    # Audit log: publication of the call and of its results.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("appel à projets")
@@ -230,6 +233,8 @@ class Participation(models.Model):
     # Set when the commune's manager finalises the selection; cleared only by
     # a metropolis admin reopening it.
     selection_finalised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Audit log: finalisations and reopenings.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("participation")

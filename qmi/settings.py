@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "qmi.context_processors.platform",
+                "notifications.context_processors.unread",
             ],
         },
     },

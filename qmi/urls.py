@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from calls.sitemaps import sitemaps
 from calls.views import public as calls_public
 from qmi import views
 from qmi.health import healthz
@@ -19,5 +21,6 @@ urlpatterns = [
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("contact/", views.contact, name="contact"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from calls.models import Call, Challenge, Participation
 
@@ -173,6 +174,8 @@ class ApplicationTarget(models.Model):
     # A selected target holds one of the participation's numbered seats:
     # the unique constraint makes a double allocation impossible.
     selection_slot = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # Audit log: screenings and decisions (who, when, what changed).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("commune ciblée")

@@ -24,7 +24,7 @@ ORGANISATIONS = [
 ]
 
 
-def seed(users, calls):
+def seed(users):
     """Return {owner email: Organisation}."""
     organisations = {}
     for spec in ORGANISATIONS:

@@ -1,0 +1,10 @@
+"""Demo organisations, applications, reviews and results."""
+
+from applications.demo import candidates, organisations, selection
+
+
+def seed(users, calls):
+    orgs = organisations.seed(users)
+    candidates.seed(users, orgs, calls)
+    selection.seed(users, calls)
+    return orgs

@@ -1,0 +1,3 @@
+"""Candidate side: organisation members and their applications."""
+
+__all__: list[str] = []
