@@ -104,3 +104,16 @@ def test_roles_are_computed_in_one_place(db):
 @pytest.mark.parametrize("url", ["/comptes/login/", "/comptes/signup/", "/comptes/password/reset/"])
 def test_account_pages_render(client, db, url):
     assert client.get(url).status_code == 200
+
+
+def test_password_reset_sends_a_link_in_the_users_language(
+    client, db, django_capture_on_commit_callbacks
+):
+    user = UserFactory(preferred_language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": user.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [user.email]
+    assert "/comptes/password/reset/key/" in mail.outbox[0].body
+    assert "Password Reset" in mail.outbox[0].subject
