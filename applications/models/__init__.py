@@ -5,7 +5,11 @@ from applications.models.application import (
     ApplicationTarget,
     Attachment,
 )
-from applications.models.organisation import Organisation, OrganisationMembership
+from applications.models.organisation import (
+    Organisation,
+    OrganisationInvitation,
+    OrganisationMembership,
+)
 from applications.models.review import Review, ReviewScore, TeamNote
 
 __all__ = [
@@ -15,6 +19,7 @@ __all__ = [
     "ApplicationTarget",
     "Attachment",
     "Organisation",
+    "OrganisationInvitation",
     "OrganisationMembership",
     "Review",
     "ReviewScore",
