@@ -58,8 +58,8 @@ class Edition(models.Model):
 
 
 class Tag(models.Model):
-    name = models.CharField(_("nom"), max_length=60)
-    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(_("nom"), max_length=60, unique=True)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=60, unique=True)
 
     class Meta:
         verbose_name = _("thématique")
@@ -312,7 +312,10 @@ class CallQuestion(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="questions")
     question = models.TextField(_("question"))
     answer = models.TextField(_("réponse"))
-    order = models.PositiveSmallIntegerField(default=0)
+    is_published = models.BooleanField(
+        _("publiée"), default=True, help_text=_("Affichée sur la page publique de l'appel.")
+    )
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
     class Meta:
         verbose_name = _("question-réponse")

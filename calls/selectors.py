@@ -1,0 +1,131 @@
+"""Reads of editions, calls and their communes; every list page uses a fixed number of queries."""
+
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from calls.models import Call, CallQuestion, Challenge, Edition, Participation
+from communes.models import Commune
+
+CHALLENGES = Prefetch(
+    "challenges", queryset=Challenge.objects.prefetch_related("tags").order_by("order", "id")
+)
+
+
+def _participations():
+    return Participation.objects.select_related("commune", "edition").order_by("commune__name")
+
+
+def _with_communes(calls):
+    return calls.select_related("edition").prefetch_related(
+        Prefetch("participations", queryset=_participations())
+    )
+
+
+def public_calls(user):
+    """Published calls (drafts too for admins), by state, each with its communes."""
+    calls = _with_communes(Call.objects.visible_to(user).published())
+    return {
+        "open": list(calls.open().order_by("closes_at")),
+        "upcoming": list(calls.upcoming().order_by("opens_at")),
+        "closed": list(calls.closed().order_by("-closes_at")),
+    }
+
+
+def home_page():
+    calls = _with_communes(Call.objects.published())
+    return {
+        "open_calls": list(calls.open().order_by("closes_at")),
+        "upcoming_calls": list(calls.upcoming().order_by("opens_at")),
+        "current_editions": list(Edition.objects.filter(ends_on__isnull=True)),
+        "past_editions": list(Edition.objects.filter(ends_on__isnull=False)),
+    }
+
+
+def call_for_page(user, slug):
+    """A call visible to ``user`` with its communes, challenges and published Q&A, or 404."""
+    calls = Call.objects.visible_to(user).select_related("edition").prefetch_related(
+        Prefetch("participations", queryset=_participations().prefetch_related(CHALLENGES)),
+        Prefetch(
+            "questions",
+            queryset=CallQuestion.objects.filter(is_published=True),
+            to_attr="published_questions",
+        ),
+    )
+    return get_object_or_404(calls, slug=slug)
+
+
+def visible_call(user, slug):
+    return get_object_or_404(Call.objects.visible_to(user), slug=slug)
+
+
+def editions_with_counts():
+    return Edition.objects.annotate(
+        participation_count=Count("participations", distinct=True),
+        call_count=Count("calls", filter=Q(calls__published_at__isnull=False), distinct=True),
+    )
+
+
+def edition_for_page(user, slug):
+    edition = get_object_or_404(Edition, slug=slug)
+    participations = list(
+        _participations().filter(edition=edition).prefetch_related(CHALLENGES)
+    )
+    calls = list(
+        _with_communes(Call.objects.visible_to(user).filter(edition=edition)).order_by("opens_at")
+    )
+    return edition, participations, calls
+
+
+def commune_for_page(user, slug):
+    commune = get_object_or_404(Commune, slug=slug)
+    visible_calls = Call.objects.visible_to(user)
+    participations = list(
+        Participation.objects.filter(commune=commune)
+        .select_related("edition")
+        .prefetch_related(
+            CHALLENGES,
+        )
+        .filter(Q(call__isnull=True) | Q(call__in=visible_calls))
+        .select_related("call")
+        .order_by("-edition__number")
+    )
+    return commune, participations
+
+
+def laureates(call=None, commune=None, edition=None):
+    """Selected applications of calls whose results are published."""
+    from applications.models import ApplicationTarget
+
+    targets = ApplicationTarget.objects.filter(
+        decision=ApplicationTarget.Decision.SELECTED,
+        application__call__results_published_at__isnull=False,
+        application__call__published_at__isnull=False,
+    ).select_related(
+        "application",
+        "application__organisation",
+        "application__call",
+        "participation__commune",
+        "participation__edition",
+    )
+    if call is not None:
+        targets = targets.filter(application__call=call)
+    if commune is not None:
+        targets = targets.filter(participation__commune=commune)
+    if edition is not None:
+        targets = targets.filter(participation__edition=edition)
+    return targets.order_by("participation__commune__name", "application__title")
+
+
+# Back-office reads.
+
+
+def backoffice_calls():
+    return _with_communes(Call.objects.all()).order_by("-opens_at")
+
+
+def backoffice_participations():
+    return (
+        Participation.objects.select_related("commune", "edition", "call")
+        .annotate(challenge_count=Count("challenges"))
+        .order_by("-edition__number", "commune__name")
+    )
