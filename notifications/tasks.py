@@ -1,23 +1,32 @@
+"""Celery tasks: load ids, call a service. Results are never stored (ignore_result)."""
+
 from celery import shared_task
+from celery.exceptions import MaxRetriesExceededError
 
-from notifications import services
 from notifications.models import OutboxMessage
+from notifications.services import outbox, scheduling
 
-MAX_ATTEMPTS = 5
 
-
-@shared_task(bind=True, max_retries=MAX_ATTEMPTS - 1)
+@shared_task(bind=True, name="notifications.deliver_message", ignore_result=True, max_retries=10)
 def deliver_message(self, message_id):
     """Send one outbox message, at most once: the row is claimed before sending."""
-    if not services.claim(message_id):
-        return "skipped"
-    message = OutboxMessage.objects.get(pk=message_id)
-    try:
-        services.send_now(message)
-    except OSError as error:  # SMTP and network failures
-        if message.attempts >= MAX_ATTEMPTS:
-            services.mark_failed(message_id, error)
-            return "failed"
-        services.release_for_retry(message_id, error)
-        raise self.retry(exc=error, countdown=min(2**message.attempts * 30, 3600)) from error
-    return "sent"
+    result = outbox.deliver(message_id)
+    if result == "retry" and not self.request.is_eager:
+        # Eager runs (demo, tests, cron) leave the retry to the sweep, after the backoff.
+        attempts = OutboxMessage.objects.values_list("attempts", flat=True).get(pk=message_id)
+        try:
+            raise self.retry(countdown=outbox.retry_delay(attempts).total_seconds())
+        except MaxRetriesExceededError:
+            pass  # the sweep picks the row up once next_attempt_at has passed
+    return result
+
+
+@shared_task(name="notifications.sweep_outbox", ignore_result=True)
+def sweep_outbox():
+    requeued, dispatched = outbox.sweep()
+    return {"requeued": requeued, "dispatched": dispatched}
+
+
+@shared_task(name="notifications.send_due_reminders", ignore_result=True)
+def send_due_reminders():
+    return scheduling.queue_due_notifications()

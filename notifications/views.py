@@ -1,10 +1,153 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Thin views: read the request, call one selector or service, render."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from notifications import selectors
+from notifications.forms import AlertForm, OutboxFilterForm
 from notifications.models import OutboxMessage
+from notifications.permissions import can_manage_outbox
+from notifications.services import mark_read, render_message, retry_failed, subscriptions
+from notifications.services.outbox import read_unsubscribe_token
+
+PAGE_SIZE = 50
+
+
+def _page(request, rows):
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _rendered(message):
+    try:
+        subject, body, html = render_message(message)
+    except TemplateDoesNotExist as error:
+        return {"error": _("Gabarit manquant : %(name)s") % {"name": error}}
+    return {"subject": subject, "body": body, "has_html": html is not None}
+
+
+# Notifications of the logged-in person.
 
 
 @login_required
 def notification_list(request):
-    items = OutboxMessage.objects.filter(recipient=request.user).order_by("-created_at")[:100]
-    return render(request, "notifications/list.html", {"items": items})
+    page = _page(request, selectors.notifications_of(request.user))
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@login_required
+def notification_detail(request, pk):
+    message = selectors.notification_of(request.user, pk)
+    if message is None:
+        raise Http404
+    mark_read(request.user, message.pk)
+    return render(
+        request, "notifications/detail.html", {"item": message, "rendered": _rendered(message)}
+    )
+
+
+@login_required
+@require_POST
+def notification_mark_read(request):
+    message_id = request.POST.get("message")
+    if message_id is not None and not message_id.isdigit():
+        raise Http404
+    count = mark_read(request.user, int(message_id) if message_id else None)
+    messages.success(request, _("%(n)d notification(s) marquée(s) comme lue(s).") % {"n": count})
+    return redirect("notifications:list")
+
+
+# Outbox, for metropolis admins.
+
+
+def _require_outbox_manager(user):
+    if not can_manage_outbox(user):
+        raise PermissionDenied
+
+
+@login_required
+def outbox(request):
+    _require_outbox_manager(request.user)
+    form = OutboxFilterForm(request.GET or None, kinds=selectors.known_kinds())
+    filters = form.filters()
+    page = _page(request, selectors.outbox(**filters))
+    return render(
+        request,
+        "notifications/outbox.html",
+        {"form": form, "page": page, "counts": selectors.outbox_counts(), **filters},
+    )
+
+
+@login_required
+def outbox_message(request, pk):
+    _require_outbox_manager(request.user)
+    message = get_object_or_404(OutboxMessage.objects.select_related("recipient"), pk=pk)
+    return render(
+        request,
+        "notifications/outbox_message.html",
+        {"item": message, "rendered": _rendered(message)},
+    )
+
+
+@login_required
+@require_POST
+def outbox_retry(request):
+    _require_outbox_manager(request.user)
+    ids = [value for value in request.POST.getlist("message") if value.isdigit()]
+    count = retry_failed([int(value) for value in ids])
+    messages.success(request, _("%(n)d message(s) remis en file d'envoi.") % {"n": count})
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = reverse("notifications:outbox")
+    return redirect(next_url)
+
+
+# Public pages: alerts and unsubscribing.
+
+
+def alerts(request):
+    initial = {"email": request.user.email} if request.user.is_authenticated else None
+    form = AlertForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        subscriptions.subscribe(
+            email=form.cleaned_data["email"],
+            communes=form.cleaned_data["communes"],
+            tags=form.cleaned_data["tags"],
+            language=get_language(),
+        )
+        return render(
+            request, "notifications/alerts_sent.html", {"email": form.cleaned_data["email"]}
+        )
+    return render(request, "notifications/alerts.html", {"form": form})
+
+
+def alert_confirm(request, token):
+    subscription = subscriptions.subscription_for_token(token)
+    if subscription is None:
+        return render(request, "notifications/link_invalid.html", status=404)
+    if request.method == "POST":
+        subscriptions.confirm(subscription)
+        messages.success(request, _("Votre alerte est confirmée."))
+        return redirect("notifications:alert_confirm", token=token)
+    return render(request, "notifications/alert_confirm.html", {"subscription": subscription})
+
+
+@csrf_exempt  # RFC 8058 one-click: the mail client POSTs without a session
+def unsubscribe(request, token):
+    payload = read_unsubscribe_token(token)
+    if payload is None:
+        return render(request, "notifications/link_invalid.html", status=404)
+    if request.method == "POST":
+        subscriptions.unsubscribe(payload)
+        return render(request, "notifications/unsubscribed.html", {"payload": payload})
+    return render(request, "notifications/unsubscribe.html", {"payload": payload})

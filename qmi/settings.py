@@ -160,7 +160,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # outbox sweep delivers later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_TIMEZONE = "Europe/Paris"
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # Outbox: pending rows a lost broker message left, rows of dead workers.
+    "notifications-sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
+    # Deadline reminders, "a call opens" alerts, "call closed" and review reminders.
+    "notifications-send-due-reminders": {
+        "task": "notifications.send_due_reminders",
+        "schedule": 300.0,
+    },
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -1,0 +1,48 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from calls.models import Tag
+from communes.models import Commune
+
+
+class AlertForm(forms.Form):
+    email = forms.EmailField(label=_("Votre adresse e-mail"))
+    communes = forms.ModelMultipleChoiceField(
+        label=_("Communes"),
+        queryset=Commune.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Être alerté quand un appel concernant ces communes ouvre."),
+    )
+    tags = forms.ModelMultipleChoiceField(
+        label=_("Thématiques"),
+        queryset=Tag.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Être alerté quand un appel propose un défi sur ces thématiques."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("communes") and not cleaned.get("tags"):
+            self.add_error("communes", _("Choisissez au moins une commune ou une thématique."))
+        return cleaned
+
+
+class OutboxFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("État"), required=False)
+    kind = forms.ChoiceField(label=_("Type"), required=False)
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from notifications.kinds import KINDS, kind_label
+        from notifications.models import OutboxMessage
+
+        self.fields["state"].choices = [("", _("Tous"))] + list(OutboxMessage.State.choices)
+        all_kinds = sorted(set(KINDS) | set(kinds))
+        self.fields["kind"].choices = [("", _("Tous"))] + [(k, kind_label(k)) for k in all_kinds]
+
+    def filters(self):
+        if not self.is_valid():
+            return {"state": "", "kind": ""}
+        return {"state": self.cleaned_data["state"], "kind": self.cleaned_data["kind"]}

@@ -1,0 +1,48 @@
+"""The kinds of message the outbox sends, and who may unsubscribe from them.
+
+Transactional kinds (receipts, decisions, invitations...) cannot be
+unsubscribed from. Reminders can be muted per call; "a call opens" alerts
+are cancelled on the alert page.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+# Unsubscribe scopes.
+CALL_REMINDERS = "call_reminders"
+ALERTS = "alerts"
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str
+    unsubscribe: str | None = None  # None: transactional
+
+
+KINDS = {
+    # Candidates helper.
+    "submission_receipt": Kind(_("accusé de réception")),
+    "application_changed": Kind(_("candidature modifiée")),
+    "organisation_invitation": Kind(_("invitation dans une organisation")),
+    # Review helper.
+    "decision": Kind(_("décision")),
+    # Calls helper.
+    "team_invitation": Kind(_("invitation dans une équipe communale")),
+    # Notifications (this app).
+    "deadline_reminder": Kind(_("rappel de date limite"), CALL_REMINDERS),
+    "alert_confirmation": Kind(_("confirmation d'alerte")),
+    "call_opened": Kind(_("ouverture d'un appel"), ALERTS),
+    "call_closed": Kind(_("clôture d'un appel")),
+    "review_reminder": Kind(_("rappel d'évaluation"), CALL_REMINDERS),
+}
+
+
+def kind_label(kind):
+    entry = KINDS.get(kind)
+    return entry.label if entry else kind
+
+
+def unsubscribe_scope(kind):
+    entry = KINDS.get(kind)
+    return entry.unsubscribe if entry else None

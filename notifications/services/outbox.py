@@ -1,0 +1,268 @@
+"""The outbox: queue a message with the change that causes it, deliver it after commit.
+
+Delivery is at most once per row: a worker claims the row (pending ->
+sending, a conditional UPDATE only one caller can win) before it talks to
+SMTP. A row left in "sending" by a worker that died is handed back by the
+sweep after ``STUCK_AFTER``.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from notifications.kinds import ALERTS, CALL_REMINDERS, unsubscribe_scope
+from notifications.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+SWEEP_MIN_AGE = timedelta(minutes=1)
+# Longer than CELERY_TASK_TIME_LIMIT: a row still "sending" then has no live worker.
+STUCK_AFTER = timedelta(minutes=10)
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+def retry_delay(attempts):
+    """Exponential backoff after the n-th failed attempt: 1, 2, 4, 8 minutes..."""
+    return timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def _language_for(recipient, address):
+    if recipient is not None:
+        return recipient.preferred_language or settings.LANGUAGE_CODE
+    from accounts.models import User
+
+    known = User.objects.filter(email__iexact=address).values_list("preferred_language", flat=True)
+    return next(iter(known), None) or settings.LANGUAGE_CODE
+
+
+def queue_message(*, recipient, kind, about, occasion="", context=None, email=None, language=None):
+    """Write one outbox row (idempotent) and deliver it once the transaction commits.
+
+    ``recipient`` is a user (or None with ``email``); ``about`` the object the
+    message is about; ``occasion`` tells apart messages of one kind on one
+    object (e.g. "reminder-168h"). ``language`` defaults to the recipient's
+    (or to that of the account holding ``email``). Returns (message, created).
+    """
+    address = (email or recipient.email).strip().lower()
+    content_type = ContentType.objects.get_for_model(about)
+    key = {
+        "recipient_email": address,
+        "kind": kind,
+        "content_type": content_type,
+        "object_id": about.pk,
+        "occasion": occasion,
+    }
+    existing = OutboxMessage.objects.filter(**key).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                **key,
+                recipient=recipient,
+                language=language or _language_for(recipient, address),
+                context=context or {},
+            )
+    except IntegrityError:  # a concurrent writer queued the same message
+        return OutboxMessage.objects.get(**key), False
+    transaction.on_commit(lambda: dispatch(message.pk))
+    return message, True
+
+
+def dispatch(message_id):
+    """Hand a message to Celery; with the broker down, the sweep sends it later."""
+    from notifications.tasks import deliver_message
+
+    try:
+        deliver_message.delay(message_id)
+    except Exception:  # noqa: BLE001 - broker down: the periodic sweep delivers it
+        logger.warning("Broker unavailable; outbox message %s left for the sweep", message_id)
+
+
+def claim(message_id, now=None):
+    """Move a pending message to "sending"; only one caller ever wins."""
+    now = now or timezone.now()
+    claimed = OutboxMessage.objects.filter(pk=message_id, state=OutboxMessage.State.PENDING).update(
+        state=OutboxMessage.State.SENDING,
+        claimed_at=now,
+        next_attempt_at=None,
+        attempts=F("attempts") + 1,
+    )
+    return claimed == 1
+
+
+def unsubscribe_token(scope, email, call_id=None):
+    payload = {"s": scope, "e": email.lower()}
+    if call_id is not None:
+        payload["c"] = call_id
+    return signing.dumps(payload, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token):
+    """The payload of an unsubscribe link, or None when forged (links never expire)."""
+    try:
+        payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if payload.get("s") not in {ALERTS, CALL_REMINDERS} or not payload.get("e"):
+        return None
+    if payload["s"] == CALL_REMINDERS and not isinstance(payload.get("c"), int):
+        return None
+    return payload
+
+
+def unsubscribe_url(message):
+    """Absolute unsubscribe link of a non-transactional message, else None."""
+    scope = unsubscribe_scope(message.kind)
+    if scope is None:
+        return None
+    call_id = message.context.get("call_id") if scope == CALL_REMINDERS else None
+    if scope == CALL_REMINDERS and call_id is None:
+        return None
+    token = unsubscribe_token(scope, message.recipient_email, call_id)
+    return settings.SITE_URL + reverse("notifications:unsubscribe", kwargs={"token": token})
+
+
+def render_message(message):
+    """Subject, plain text and HTML of a message, in the recipient's language."""
+    context = {
+        **message.context,
+        "message": message,
+        "recipient": message.recipient,
+        "about": message.about,
+        "SITE_URL": settings.SITE_URL,
+        "unsubscribe_url": unsubscribe_url(message),
+        "notifications_url": settings.SITE_URL + reverse("notifications:list"),
+    }
+    base = f"notifications/mail/{message.kind}"
+    with translation.override(message.language):
+        subject = render_to_string(f"{base}_subject.txt", context).strip()
+        body = render_to_string(f"{base}.txt", context)
+        try:
+            html = render_to_string(f"{base}.html", {**context, "subject": subject})
+        except TemplateDoesNotExist:
+            html = None
+    return " ".join(subject.split()), body, html
+
+
+def build_email(message):
+    """The e-mail of a message, with List-Unsubscribe for non-transactional kinds."""
+    subject, body, html = render_message(message)
+    headers = dict(message.context.get("_headers", {}))
+    link = unsubscribe_url(message)
+    if link:
+        headers["List-Unsubscribe"] = f"<{link}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    email = EmailMultiAlternatives(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body=body,
+        to=[message.recipient_email],
+        headers=headers,
+    )
+    if html:
+        email.attach_alternative(html, "text/html")
+    return subject, email
+
+
+def send_now(message):
+    """Render and send a claimed message; raises on SMTP failure."""
+    subject, email = build_email(message)
+    email.send()
+    OutboxMessage.objects.filter(pk=message.pk, state=OutboxMessage.State.SENDING).update(
+        state=OutboxMessage.State.SENT, sent_at=timezone.now(), subject=subject[:255], last_error=""
+    )
+
+
+def release_for_retry(message_id, error, now=None):
+    """Back to pending after a failed attempt; not retried before the backoff delay."""
+    now = now or timezone.now()
+    message = OutboxMessage.objects.only("attempts").get(pk=message_id)
+    OutboxMessage.objects.filter(pk=message_id, state=OutboxMessage.State.SENDING).update(
+        state=OutboxMessage.State.PENDING,
+        last_error=str(error)[:2000],
+        next_attempt_at=now + retry_delay(message.attempts),
+    )
+    return retry_delay(message.attempts)
+
+
+def mark_failed(message_id, error):
+    OutboxMessage.objects.filter(
+        pk=message_id, state__in=[OutboxMessage.State.SENDING, OutboxMessage.State.PENDING]
+    ).update(state=OutboxMessage.State.FAILED, last_error=str(error)[:2000])
+
+
+def deliver(message_id):
+    """Claim, send, record. Returns "sent", "skipped", "retry" or "failed"."""
+    if not claim(message_id):
+        return "skipped"
+    message = OutboxMessage.objects.select_related("recipient").get(pk=message_id)
+    try:
+        send_now(message)
+    except OSError as error:  # SMTP and network failures (SMTPException is an OSError)
+        logger.warning("Sending outbox message %s failed: %s", message_id, error)
+        if message.attempts >= MAX_ATTEMPTS:
+            mark_failed(message_id, error)
+            return "failed"
+        release_for_retry(message_id, error)
+        return "retry"
+    return "sent"
+
+
+def retry_failed(message_ids):
+    """Admin action: failed messages go back to the queue with a fresh count."""
+    with transaction.atomic():
+        ids = list(
+            OutboxMessage.objects.filter(
+                pk__in=message_ids, state=OutboxMessage.State.FAILED
+            ).values_list("pk", flat=True)
+        )
+        OutboxMessage.objects.filter(pk__in=ids, state=OutboxMessage.State.FAILED).update(
+            state=OutboxMessage.State.PENDING, attempts=0, next_attempt_at=None, last_error=""
+        )
+        for message_id in ids:
+            transaction.on_commit(lambda message_id=message_id: dispatch(message_id))
+    return len(ids)
+
+
+def sweep(now=None, limit=500):
+    """Hand back rows of dead workers, dispatch pending rows a lost broker message left.
+
+    Returns (requeued_stuck, dispatched).
+    """
+    now = now or timezone.now()
+    stuck = OutboxMessage.objects.stuck_sending(now, STUCK_AFTER)
+    failed = stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
+        state=OutboxMessage.State.FAILED, last_error="Interrompu pendant l'envoi."
+    )
+    requeued = stuck.update(
+        state=OutboxMessage.State.PENDING,
+        next_attempt_at=None,
+        last_error="Interrompu pendant l'envoi ; remis en file.",
+    )
+    ids = list(
+        OutboxMessage.objects.due_for_sweep(now, SWEEP_MIN_AGE)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for message_id in ids:
+        dispatch(message_id)
+    return requeued + failed, len(ids)
+
+
+def mark_read(user, message_id=None):
+    """Mark one (or every) notification of a user as read; returns how many."""
+    rows = OutboxMessage.objects.for_recipient(user).filter(read_at__isnull=True)
+    if message_id is not None:
+        rows = rows.filter(pk=message_id)
+    return rows.update(read_at=timezone.now())

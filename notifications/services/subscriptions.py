@@ -1,0 +1,99 @@
+"""Alerts "a call opens" (double opt-in) and unsubscribing from non-transactional mails."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.kinds import ALERTS, CALL_REMINDERS
+from notifications.models import AlertSubscription, ReminderMute
+from notifications.services.outbox import queue_message
+
+CONFIRM_SALT = "notifications.alert-confirm"
+CONFIRM_VALIDITY = timedelta(days=7)
+
+
+def confirmation_token(subscription):
+    return signing.dumps({"id": subscription.pk, "e": subscription.email}, salt=CONFIRM_SALT)
+
+
+def subscription_for_token(token):
+    """The subscription a confirmation link is about, or None (forged or expired)."""
+    try:
+        payload = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_VALIDITY.total_seconds())
+    except signing.BadSignature:
+        return None
+    return (
+        AlertSubscription.objects.select_related("commune", "tag")
+        .filter(pk=payload.get("id"), email=payload.get("e"))
+        .first()
+    )
+
+
+@transaction.atomic
+def subscribe(*, email, communes=(), tags=(), language=None):
+    """Ask for alerts; each new subscription gets a confirmation mail (double opt-in).
+
+    Already confirmed subscriptions are left alone, so the answer never tells
+    a visitor whether an address was subscribed. Returns the new subscriptions.
+    """
+    email = email.strip().lower()
+    language = language or settings.LANGUAGE_CODE
+    created = []
+    wanted = [{"commune": c} for c in communes] + [{"tag": t} for t in tags]
+    for target in wanted:
+        try:
+            with transaction.atomic():
+                subscription, is_new = AlertSubscription.objects.get_or_create(
+                    email=email, **target, defaults={"language": language}
+                )
+        except IntegrityError:  # the same request twice at once
+            continue
+        if is_new:
+            created.append(subscription)
+            queue_message(
+                recipient=None,
+                email=email,
+                language=language,
+                kind="alert_confirmation",
+                about=subscription,
+                occasion="confirm",
+                context={
+                    "topic": str(subscription.commune or subscription.tag),
+                    "url": settings.SITE_URL
+                    + reverse(
+                        "notifications:alert_confirm",
+                        kwargs={"token": confirmation_token(subscription)},
+                    ),
+                },
+            )
+    return created
+
+
+def confirm(subscription):
+    if subscription.confirmed_at is None:
+        AlertSubscription.objects.filter(pk=subscription.pk, confirmed_at__isnull=True).update(
+            confirmed_at=timezone.now()
+        )
+        subscription.refresh_from_db()
+    return subscription
+
+
+@transaction.atomic
+def unsubscribe(payload):
+    """Apply a verified unsubscribe payload (see outbox.read_unsubscribe_token)."""
+    if payload["s"] == ALERTS:
+        AlertSubscription.objects.filter(email=payload["e"]).delete()
+    elif payload["s"] == CALL_REMINDERS:
+        from calls.models import Call
+
+        call = Call.objects.filter(pk=payload["c"]).first()
+        if call is not None:
+            ReminderMute.objects.get_or_create(email=payload["e"], call=call)
+
+
+def resubscribe_reminders(email, call):
+    ReminderMute.objects.filter(email=email.lower(), call=call).delete()
