@@ -1,14 +1,483 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Candidate pages: organisations, the multi-step application, submission, files."""
 
-from applications.models import Application
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.forms.application import AttachmentForm, form_for_step
+from applications.forms.organisation import InvitationForm, OrganisationForm, StartApplicationForm
+from applications.models import Application, Attachment
+from applications.permissions.candidate import (
+    can_edit_application,
+    can_manage_organisation,
+    can_submit_application,
+    can_withdraw_application,
+)
+from applications.selectors import candidate as selectors
+from applications.services import attachments as attachment_services
+from applications.services import drafting, organisations, submission
+from calls.models import Call
+
+STASH_KEY = "applications_unsaved_post"
+
+
+def login_required_keeping_post(view):
+    """Like login_required, but what an expired session posted is kept for after log-in."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.method == "POST":
+            data = {
+                key: request.POST.getlist(key)
+                for key in request.POST
+                if key != "csrfmiddlewaretoken"
+            }
+            request.session[STASH_KEY] = {"path": request.path, "data": data}
+            if request.headers.get("X-Autosave"):
+                return JsonResponse(
+                    {"error": _("Votre session a expiré : reconnectez-vous.")}, status=401
+                )
+            messages.warning(
+                request,
+                _("Votre session a expiré. Reconnectez-vous : vos saisies ont été conservées."),
+            )
+        return redirect_to_login(request.path)
+
+    return wrapper
+
+
+def _safe_next(request, fallback):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+# "Mes candidatures" and organisations.
 
 
 @login_required
 def my_applications(request):
-    applications = (
-        Application.objects.of_member(request.user)
-        .select_related("call", "organisation")
-        .order_by("-updated_at")
+    applications = list(selectors.my_applications(request.user))
+    rows = [
+        {
+            "application": application,
+            "done": drafting.completed_steps(application),
+            "can_edit": application.state != Application.State.WITHDRAWN
+            and application.call.is_open(),
+        }
+        for application in applications
+    ]
+    return render(
+        request,
+        "applications/my_applications.html",
+        {
+            "rows": rows,
+            "step_count": len(drafting.STEPS),
+            "organisations": selectors.organisations_of(request.user),
+            "open_calls": Call.objects.visible_to(request.user).open().order_by("closes_at"),
+        },
     )
-    return render(request, "applications/my_applications.html", {"applications": applications})
+
+
+@login_required
+def organisation_create(request):
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = organisations.create_organisation(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("L'organisation « %(name)s » est créée.") % {"name": organisation.name}
+            )
+            return redirect(
+                _safe_next(
+                    request, reverse("applications:organisation_detail", args=[organisation.pk])
+                )
+            )
+    return render(
+        request,
+        "applications/organisation_form.html",
+        {"form": form, "next": request.GET.get("next", "")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def organisation_detail(request, pk):
+    organisation = selectors.organisation_for_member(request.user, pk)
+    is_owner = can_manage_organisation(request.user, organisation)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST":
+        if not is_owner:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                organisations.invite_member(
+                    organisation=organisation,
+                    invited_by=request.user,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]},
+                )
+                return redirect("applications:organisation_detail", pk=organisation.pk)
+    return render(
+        request,
+        "applications/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "memberships": organisation.memberships.select_related("user").order_by("user__email"),
+            "invitations": organisation.invitations.pending(),
+            "is_owner": is_owner,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def invitation_accept(request, token):
+    invitation = organisations.pending_invitation(token)
+    if invitation is None:
+        messages.error(
+            request, _("Cette invitation n'est plus valable (déjà utilisée ou expirée).")
+        )
+        return redirect("applications:my_applications")
+    if request.method == "POST":
+        membership = organisations.accept_invitation(token=token, user=request.user)
+        messages.success(
+            request,
+            _("Vous êtes membre de « %(name)s ».") % {"name": membership.organisation.name},
+        )
+        return redirect("applications:organisation_detail", pk=membership.organisation_id)
+    return render(request, "applications/invitation_accept.html", {"invitation": invitation})
+
+
+# Starting an application.
+
+
+@login_required
+def start(request, call_slug):
+    call = get_object_or_404(Call.objects.visible_to(request.user), slug=call_slug)
+    here = reverse("applications:start", args=[call.slug])
+    member_organisations = selectors.organisations_of(request.user)
+    if not member_organisations.exists():
+        messages.info(request, _("Créez d'abord votre organisation pour candidater."))
+        return redirect(f"{reverse('applications:organisation_create')}?next={here}")
+    existing = list(
+        Application.objects.visible_to(request.user)
+        .of_member(request.user)
+        .filter(call=call)
+        .select_related("organisation")
+    )
+    form = StartApplicationForm(request.POST or None, organisations=member_organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application, created = drafting.start_application(
+                call=call, organisation=form.cleaned_data["organisation"], user=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(here)
+        if not created:
+            messages.info(
+                request,
+                _("Votre organisation a déjà une candidature à cet appel : la voici."),
+            )
+            return redirect("applications:detail", pk=application.pk)
+        return redirect("applications:step", pk=application.pk, step=drafting.STEP_SLUGS[0])
+    if request.method == "GET" and len(member_organisations) == 1 and existing:
+        messages.info(
+            request, _("Votre organisation a déjà une candidature à cet appel : la voici.")
+        )
+        return redirect("applications:detail", pk=existing[0].pk)
+    return render(
+        request,
+        "applications/start.html",
+        {"call": call, "form": form, "existing": existing, "is_open": call.is_open()},
+    )
+
+
+# The application: overview, steps, autosave.
+
+
+def _step_context(application, step, form, version, **extra):
+    return {
+        "application": application,
+        "step": step,
+        "step_label": drafting.STEPS[drafting.STEP_SLUGS.index(step)].label,
+        "done": drafting.completed_steps(application),
+        "steps": drafting.checklist(application),
+        "step_index": drafting.STEP_SLUGS.index(step) + 1,
+        "step_count": len(drafting.STEPS),
+        "form": form,
+        "version": version,
+        "editable": application._editable,
+        "next_step": drafting.next_step(step),
+        **extra,
+    }
+
+
+@login_required
+def detail(request, pk):
+    application = selectors.application_for_member(request.user, pk)
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "application": application,
+            "steps": drafting.checklist(application),
+            "complete": drafting.is_complete(application),
+            "editable": can_edit_application(request.user, application),
+            "can_submit": can_submit_application(request.user, application),
+            "can_withdraw": can_withdraw_application(request.user, application),
+            "revisions": selectors.revisions_of(application),
+        },
+    )
+
+
+def _stashed_data(request):
+    stash = request.session.get(STASH_KEY)
+    if not stash or stash.get("path") != request.path:
+        return None
+    del request.session[STASH_KEY]
+    data = QueryDict(mutable=True)
+    for key, values in stash["data"].items():
+        data.setlist(key, values)
+    return data
+
+
+def _posted_version(request):
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+@login_required_keeping_post
+def step(request, pk, step):
+    if step not in drafting.STEP_SLUGS:
+        raise Http404
+    application = selectors.application_for_member(request.user, pk)
+    application._editable = can_edit_application(request.user, application)
+    autosave = bool(request.headers.get("X-Autosave"))
+    version = application.version
+    status = 200
+    if request.method == "POST" and step != "pieces":
+        if not application._editable:
+            message = _("Cette candidature n'est plus modifiable : rien n'a été enregistré.")
+            if autosave:
+                return JsonResponse({"error": message}, status=403)
+            messages.error(request, message)
+            return redirect("applications:detail", pk=application.pk)
+        form = form_for_step(step, application, request.POST)
+        if form.is_valid():
+            try:
+                saved = drafting.save_step(
+                    application=application,
+                    user=request.user,
+                    form=form,
+                    expected_version=_posted_version(request),
+                )
+            except drafting.DraftConflict as conflict:
+                version = conflict.current.version
+                status = 409
+                message = _(
+                    "%(who)s a enregistré cette candidature pendant que vous la modifiiez. "
+                    "Vos saisies ci-dessous n'ont pas encore été enregistrées : vérifiez-les, "
+                    "puis enregistrez à nouveau pour remplacer l'autre version."
+                ) % {
+                    "who": conflict.current.updated_by.display_name
+                    if conflict.current.updated_by
+                    else _("Un autre membre")
+                }
+                if autosave:
+                    return JsonResponse({"error": message, "conflict": True}, status=409)
+                messages.warning(request, message)
+            except ValidationError as error:
+                if autosave:
+                    return JsonResponse({"error": " ".join(error.messages)}, status=400)
+                messages.error(request, " ".join(error.messages))
+                return redirect("applications:detail", pk=application.pk)
+            else:
+                if autosave:
+                    return JsonResponse(
+                        {
+                            "version": saved.version,
+                            "saved_at": timezone.localtime(saved.updated_at).strftime("%H:%M:%S"),
+                        }
+                    )
+                return _after_save(request, saved, step)
+        else:
+            status = 400
+            if autosave:
+                return JsonResponse(
+                    {
+                        "error": _("Certaines saisies ne sont pas valides : corrigez-les."),
+                        "errors": form.errors,
+                    },
+                    status=400,
+                )
+    else:
+        stashed = _stashed_data(request)
+        if stashed is not None and step != "pieces":
+            form = form_for_step(step, application, stashed)
+            form.is_valid()
+            version = _int_or(stashed.get("version"), version)
+            messages.info(
+                request,
+                _(
+                    "Les saisies envoyées avant l'expiration de votre session ont été "
+                    "récupérées ci-dessous : vérifiez-les et enregistrez."
+                ),
+            )
+        else:
+            form = form_for_step(step, application)
+    return render(
+        request,
+        f"applications/steps/{step}.html",
+        _step_context(application, step, form, version),
+        status=status,
+    )
+
+
+def _int_or(value, default):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _after_save(request, application, step):
+    go = request.POST.get("go", "")
+    if go == "submit":
+        try:
+            application = submission.submit_application(application=application, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("applications:step", pk=application.pk, step=step)
+        messages.success(
+            request,
+            _("Votre candidature est déposée sous la référence %(reference)s.")
+            % {"reference": application.reference},
+        )
+        return redirect("applications:receipt", pk=application.pk)
+    if application.state == Application.State.SUBMITTED:
+        messages.success(request, _("Modification enregistrée et ajoutée à l'historique."))
+    else:
+        messages.success(request, _("Étape enregistrée."))
+    following = drafting.next_step(step)
+    if go == "next" and following:
+        return redirect("applications:step", pk=application.pk, step=following)
+    return redirect("applications:step", pk=application.pk, step=step)
+
+
+# Attachments.
+
+
+@require_POST
+@login_required
+def attachment_upload(request, pk):
+    application = selectors.application_for_member(request.user, pk)
+    application._editable = can_edit_application(request.user, application)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment_services.add_attachment(
+                application=application,
+                user=request.user,
+                uploaded=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                form.add_error(None, error)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Fichier ajouté."))
+            return redirect("applications:step", pk=application.pk, step="pieces")
+    return render(
+        request,
+        "applications/steps/pieces.html",
+        _step_context(application, "pieces", form, application.version),
+        status=400,
+    )
+
+
+@require_POST
+@login_required
+def attachment_delete(request, pk, attachment_pk):
+    application = selectors.application_for_member(request.user, pk)
+    attachment = get_object_or_404(application.attachments.all(), pk=attachment_pk)
+    try:
+        attachment_services.delete_attachment(attachment=attachment, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Fichier supprimé."))
+    return redirect("applications:step", pk=application.pk, step="pieces")
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment: Attachment = selectors.attachment_for_download(request.user, pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Receipt and withdrawal.
+
+
+@login_required
+def receipt(request, pk):
+    application = selectors.application_for_member(request.user, pk)
+    if not application.reference:
+        raise Http404
+    return render(request, "applications/receipt.html", {"application": application})
+
+
+@login_required
+def withdraw(request, pk):
+    application = selectors.application_for_member(request.user, pk)
+    if request.method == "POST":
+        try:
+            submission.withdraw_application(application=application, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Votre candidature est retirée."))
+        return redirect("applications:detail", pk=application.pk)
+    if not can_withdraw_application(request.user, application):
+        messages.error(request, _("Cette candidature ne peut pas être retirée."))
+        return redirect("applications:detail", pk=application.pk)
+    return render(request, "applications/withdraw.html", {"application": application})

@@ -1,0 +1,62 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Organisation, OrganisationMembership
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "kind",
+            "country",
+            "siret",
+            "website",
+            "address",
+            "size",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "siret": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "country": forms.TextInput(attrs={"autocomplete": "country", "size": 3}),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "contact_phone": forms.TextInput(attrs={"autocomplete": "tel"}),
+        }
+        help_texts = {
+            "country": _("Code à deux lettres, ex. FR, BE, DE."),
+        }
+
+    def clean_siret(self):
+        return "".join(self.cleaned_data.get("siret", "").split())
+
+    def clean_country(self):
+        country = self.cleaned_data.get("country", "").strip().upper()
+        if len(country) != 2 or not country.isalpha():
+            raise forms.ValidationError(_("Indiquez le code pays à deux lettres, ex. FR."))
+        return country
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse e-mail de la personne à inviter"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(
+        label=_("Rôle"),
+        choices=OrganisationMembership.Role.choices,
+        initial=OrganisationMembership.Role.MEMBER,
+    )
+
+
+class StartApplicationForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Candidater au nom de"), queryset=None, empty_label=None
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations

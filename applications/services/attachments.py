@@ -1,0 +1,128 @@
+"""Attachments: checked by content, stored privately under a random name."""
+
+import hashlib
+import os
+import re
+import unicodedata
+import zipfile
+
+import filetype
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from applications.models import Application, Attachment
+from applications.services.drafting import lock_for_edit, record_revision
+
+MAX_SIZE = 10 * 1024 * 1024
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXTENSIONS = {PDF: ".pdf", "image/png": ".png", "image/jpeg": ".jpg", DOCX: ".docx", XLSX: ".xlsx"}
+# Parts an Office file must contain: a zip without them is not a document.
+OFFICE_PARTS = {DOCX: "word/document.xml", XLSX: "xl/workbook.xml"}
+
+
+def sanitise_filename(name):
+    """A display name without any path, control character or odd punctuation."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").split("/")[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = re.sub(r"[^\w.\- ()]", "_", name).strip(" .")
+    stem, ext = os.path.splitext(name)
+    return (stem[:120] or "document") + ext[:10].lower()
+
+
+def detect_type(uploaded):
+    """The MIME type read from the content, or None when it is not an accepted type."""
+    uploaded.seek(0)
+    head = uploaded.read(8192)
+    uploaded.seek(0)
+    kind = filetype.guess(head)
+    mime = kind.mime if kind else None
+    if mime == PDF:
+        return PDF if head.startswith(b"%PDF-") else None
+    if mime in ("image/png", "image/jpeg"):
+        return mime
+    if mime in ("application/zip", DOCX, XLSX):
+        try:
+            with zipfile.ZipFile(uploaded) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return None
+        finally:
+            uploaded.seek(0)
+        if "[Content_Types].xml" not in names:
+            return None
+        for office_mime, part in OFFICE_PARTS.items():
+            if part in names:
+                return office_mime
+    return None
+
+
+def validate_upload(uploaded, kind):
+    """Return (content type, clean name) or raise ValidationError for the ``file`` field."""
+    if uploaded.size == 0:
+        raise ValidationError({"file": _("Le fichier est vide.")})
+    if uploaded.size > MAX_SIZE:
+        raise ValidationError({"file": _("Le fichier dépasse la taille maximale de 10 Mo.")})
+    content_type = detect_type(uploaded)
+    if content_type is None:
+        raise ValidationError(
+            {
+                "file": _(
+                    "Type de fichier refusé : seuls les PDF, PNG, JPEG, DOCX et XLSX sont "
+                    "acceptés (le contenu du fichier est vérifié, pas seulement son nom)."
+                )
+            }
+        )
+    if kind == Attachment.Kind.PITCH_DECK and content_type != PDF:
+        raise ValidationError({"file": _("La présentation (pitch deck) doit être un PDF.")})
+    name = sanitise_filename(uploaded.name)
+    stem, _ext = os.path.splitext(name)
+    return content_type, stem + EXTENSIONS[content_type]
+
+
+def add_attachment(*, application, user, uploaded, kind, expected_version=None):
+    content_type, name = validate_upload(uploaded, kind)
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    with transaction.atomic():
+        locked = lock_for_edit(
+            application=application, user=user, expected_version=expected_version
+        )
+        if kind == Attachment.Kind.PITCH_DECK:
+            # One pitch deck: a new one replaces the previous one.
+            for old in locked.attachments.filter(kind=Attachment.Kind.PITCH_DECK):
+                _delete(old)
+        attachment = Attachment(
+            application=locked,
+            kind=kind,
+            original_name=name,
+            content_type=content_type,
+            size=uploaded.size,
+            sha256=digest.hexdigest(),
+            uploaded_by=user,
+        )
+        attachment.file.save(name, uploaded, save=False)
+        attachment.save()
+        if locked.state == Application.State.SUBMITTED:
+            record_revision(locked, user)
+    return attachment
+
+
+def _delete(attachment):
+    path = attachment.file.name
+    storage = attachment.file.storage
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(path))
+
+
+def delete_attachment(*, attachment, user):
+    with transaction.atomic():
+        locked = lock_for_edit(application=attachment.application, user=user)
+        _delete(attachment)
+        if locked.state == Application.State.SUBMITTED:
+            record_revision(locked, user)

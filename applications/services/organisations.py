@@ -1,0 +1,102 @@
+"""Organisations: creation, invitations, membership."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.models import Organisation, OrganisationInvitation, OrganisationMembership
+from applications.permissions.candidate import can_manage_organisation
+from notifications.services import queue_message
+
+INVITATION_VALIDITY = timedelta(days=14)
+
+
+@transaction.atomic
+def create_organisation(*, user, **fields):
+    """Create an organisation whose first member (owner) is ``user``."""
+    organisation = Organisation(**fields)
+    organisation.full_clean()
+    organisation.save()
+    OrganisationMembership.objects.create(
+        organisation=organisation, user=user, role=OrganisationMembership.Role.OWNER
+    )
+    user.__dict__.pop("_qmi_roles", None)
+    return organisation
+
+
+@transaction.atomic
+def update_organisation(*, organisation, user, **fields):
+    if not can_manage_organisation(user, organisation):
+        raise PermissionDenied
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def invite_member(*, organisation, invited_by, email, role=OrganisationMembership.Role.MEMBER):
+    """Queue an invitation e-mail holding a single-use link."""
+    if not can_manage_organisation(invited_by, organisation):
+        raise PermissionDenied
+    email = email.strip().lower()
+    if organisation.memberships.filter(user__email__iexact=email).exists():
+        raise ValidationError({"email": _("Cette personne est déjà membre de l'organisation.")})
+    invitation = OrganisationInvitation.objects.create(
+        organisation=organisation,
+        email=email,
+        role=role,
+        token=secrets.token_urlsafe(32),
+        invited_by=invited_by,
+        expires_at=timezone.now() + INVITATION_VALIDITY,
+    )
+    from accounts.models import User
+
+    queue_message(
+        recipient=User.objects.filter(email__iexact=email).first(),
+        email=email,
+        kind="organisation_invitation",
+        about=invitation,
+        context={
+            "organisation": organisation.name,
+            "inviter": invited_by.display_name,
+            "url": settings.SITE_URL
+            + reverse("applications:invitation_accept", kwargs={"token": invitation.token}),
+            "expires_at": invitation.expires_at.isoformat(),
+        },
+    )
+    return invitation
+
+
+def pending_invitation(token):
+    return (
+        OrganisationInvitation.objects.pending()
+        .select_related("organisation", "invited_by")
+        .filter(token=token)
+        .first()
+    )
+
+
+@transaction.atomic
+def accept_invitation(*, token, user):
+    """Make ``user`` a member; the link works once and until it expires."""
+    invitation = (
+        OrganisationInvitation.objects.pending().select_for_update().filter(token=token).first()
+    )
+    if invitation is None:
+        raise ValidationError(_("Cette invitation n'est plus valable (déjà utilisée ou expirée)."))
+    membership, created = OrganisationMembership.objects.get_or_create(
+        organisation=invitation.organisation, user=user, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    user.__dict__.pop("_qmi_roles", None)
+    return membership
