@@ -1,8 +1,30 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from applications.views import staff
+from applications.views import results, staff
 
 app_name = "staff"
 urlpatterns = [
     path("", staff.home, name="home"),
+    path("tableau/<int:participation_id>/", staff.dashboard, name="dashboard"),
+    re_path(
+        r"^tableau/(?P<participation_id>[0-9]+)/export\.(?P<file_format>csv|xlsx)$",
+        staff.dashboard_export,
+        name="dashboard_export",
+    ),
+    path("tableau/<int:participation_id>/finaliser/", staff.finalise, name="finalise_selection"),
+    path("tableau/<int:participation_id>/rouvrir/", results.reopen, name="reopen_selection"),
+    path("candidature/<int:target_id>/", staff.application, name="application"),
+    path("candidature/<int:target_id>/evaluation/", staff.save_review, name="save_review"),
+    path("candidature/<int:target_id>/conflit/", staff.declare_conflict, name="declare_conflict"),
+    path("candidature/<int:target_id>/eligibilite/", staff.screen, name="screen"),
+    path("candidature/<int:target_id>/decision/", staff.decide, name="decide"),
+    path("candidature/<int:target_id>/note/", staff.add_note, name="add_note"),
+    path("appel/<int:call_id>/resultats/", results.call_results, name="call_results"),
+    path("appel/<int:call_id>/publier/", results.publish, name="publish_results"),
+    re_path(
+        r"^appel/(?P<call_id>[0-9]+)/export\.(?P<file_format>csv|xlsx)$",
+        results.call_export,
+        name="call_export",
+    ),
+    path("appel/<int:call_id>/journal/", results.audit_log, name="audit_log"),
 ]

@@ -8,6 +8,16 @@ from simple_history.models import HistoricalRecords
 from applications.models.application import ApplicationTarget
 from calls.models import Criterion
 
+# What each score means, shown next to every criterion of the review form.
+SCORE_LEVELS = [
+    (0, _("0 – absent ou hors sujet")),
+    (1, _("1 – très insuffisant")),
+    (2, _("2 – insuffisant")),
+    (3, _("3 – satisfaisant")),
+    (4, _("4 – bon")),
+    (5, _("5 – excellent")),
+]
+
 
 class Review(models.Model):
     class State(models.TextChoices):
@@ -51,6 +61,10 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.reviewer} – {self.target}"
+
+    @property
+    def is_submitted(self):
+        return self.state == self.State.SUBMITTED
 
 
 class ReviewScore(models.Model):

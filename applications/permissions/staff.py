@@ -1,3 +1,122 @@
-"""Commune staff and metropolis admin side: screening, reviews, decisions, results."""
+"""Commune staff and metropolis admin side: screening, reviews, decisions, results.
 
-__all__: list[str] = []
+Every question "may this user do X?" of the staff side has exactly one
+answer here; views and services both ask these functions.
+"""
+
+from accounts.roles import roles_of
+
+__all__ = [
+    "can_access_staff_area",
+    "can_add_note",
+    "can_decide",
+    "can_export_call",
+    "can_finalise",
+    "can_publish_results",
+    "can_reopen",
+    "can_review",
+    "can_screen",
+    "can_see_colleague_reviews",
+    "can_view_audit_log",
+    "can_view_participation",
+    "can_view_results",
+    "is_manager_of",
+    "scores_always_visible",
+]
+
+
+def can_access_staff_area(user):
+    roles = roles_of(user)
+    return roles.is_commune_staff or roles.is_metropolis_admin
+
+
+def can_view_participation(user, participation):
+    roles = roles_of(user)
+    return roles.is_metropolis_admin or participation.commune_id in roles.staff_communes
+
+
+def is_manager_of(user, participation):
+    return participation.commune_id in roles_of(user).manager_of
+
+
+def _selection_open(participation):
+    call = participation.call
+    return not participation.is_finalised and not (call and call.results_published)
+
+
+def can_screen(user, target):
+    """Managers screen the applications of their commune until the selection is locked."""
+    return is_manager_of(user, target.participation) and _selection_open(target.participation)
+
+
+def can_review(user, target, review=None):
+    """Team members review eligible or unscreened applications, unless conflicted."""
+    roles = roles_of(user)
+    if target.participation.commune_id not in roles.staff_communes:
+        return False
+    if target.eligibility == target.Eligibility.INELIGIBLE:
+        return False
+    if review is not None and review.conflict_of_interest:
+        return False
+    return target.application.is_submitted and _selection_open(target.participation)
+
+
+def can_decide(user, target):
+    return (
+        is_manager_of(user, target.participation)
+        and target.application.is_submitted
+        and target.eligibility != target.Eligibility.INELIGIBLE
+        and _selection_open(target.participation)
+    )
+
+
+def can_finalise(user, participation):
+    return is_manager_of(user, participation) and _selection_open(participation)
+
+
+def can_reopen(user, participation):
+    """Only a metropolis admin reopens a finalised selection, before publication."""
+    call = participation.call
+    return (
+        roles_of(user).is_metropolis_admin
+        and participation.is_finalised
+        and not (call and call.results_published)
+    )
+
+
+def can_add_note(user, target):
+    return target.participation.commune_id in roles_of(user).staff_communes
+
+
+def scores_always_visible(user, participation):
+    """Managers (who decide) and admins see scores without reviewing first."""
+    roles = roles_of(user)
+    return roles.is_metropolis_admin or participation.commune_id in roles.manager_of
+
+
+def can_see_colleague_reviews(user, target, my_review):
+    """Conflicted reviewers never see scores; with the call's setting, the others
+    see their colleagues' reviews once their own is submitted."""
+    if my_review is not None and my_review.conflict_of_interest:
+        return False
+    if scores_always_visible(user, target.participation):
+        return True
+    if not target.participation.call.hide_reviews_until_submitted:
+        return True
+    return my_review is not None and my_review.is_submitted
+
+
+def can_view_results(user):
+    return roles_of(user).is_metropolis_admin
+
+
+def can_publish_results(user, call):
+    return roles_of(user).is_metropolis_admin
+
+
+def can_export_call(user):
+    return roles_of(user).is_metropolis_admin
+
+
+def can_view_audit_log(user):
+    return roles_of(user).is_metropolis_admin

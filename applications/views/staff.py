@@ -1,12 +1,258 @@
+"""Commune teams: dashboard, application page, screening, reviews, decisions."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from accounts.roles import roles_of
+from applications.permissions.staff import (
+    can_access_staff_area,
+    can_add_note,
+    can_decide,
+    can_finalise,
+    can_reopen,
+    can_review,
+    can_screen,
+    can_see_colleague_reviews,
+    can_view_results,
+)
+from applications.selectors import staff as selectors
+from applications.services import exports, review, screening, selection
+from applications.staff_forms import (
+    ConflictForm,
+    DashboardFilterForm,
+    DecisionForm,
+    NoteForm,
+    ReviewForm,
+    ScreeningForm,
+    apply_service_errors,
+)
+
+PAGE_SIZE = 25
 
 
-@login_required
+def staff_required(view):
+    view = login_required(view)
+
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated and not can_access_staff_area(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+@staff_required
 def home(request):
-    if not roles_of(request.user).is_commune_staff:
+    participations = selectors.staff_participations(request.user)
+    return render(
+        request,
+        "applications/staff/home.html",
+        {"participations": participations, "is_admin": can_view_results(request.user)},
+    )
+
+
+@staff_required
+def dashboard(request, participation_id):
+    participation = selectors.get_participation(request.user, participation_id)
+    challenges = list(participation.challenges.all())
+    form = DashboardFilterForm(request.GET or None, challenges=challenges)
+    filters = form.filters()
+    rows = selectors.dashboard_rows(request.user, participation, filters)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "applications/staff/dashboard.html",
+        {
+            "participation": participation,
+            "call": participation.call,
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "totals": selectors.dashboard_totals(request.user, participation),
+            "can_finalise": can_finalise(request.user, participation),
+            "can_reopen": can_reopen(request.user, participation),
+        },
+    )
+
+
+@staff_required
+def dashboard_export(request, participation_id, file_format):
+    participation = selectors.get_participation(request.user, participation_id)
+    header, rows = exports.export_rows(request.user, [participation])
+    name = slugify(f"{participation.call.slug}-{participation.commune.name}")
+    return export_response(header, rows, name, file_format)
+
+
+def export_response(header, rows, name, file_format):
+    if file_format == "xlsx":
+        response = HttpResponse(
+            exports.to_xlsx(header, rows, title=name),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(
+            exports.to_csv(header, rows), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response
+
+
+def _page(request, target, status=200, **forms):
+    """The staff application page, with any bound form that failed."""
+    user = request.user
+    data = selectors.target_page(user, target)
+    my_review = data["my_review"]
+    context = {
+        **data,
+        "target": target,
+        "participation": target.participation,
+        "call": target.participation.call,
+        "can_review": can_review(user, target, my_review),
+        "can_screen": can_screen(user, target),
+        "can_decide": can_decide(user, target),
+        "can_add_note": can_add_note(user, target),
+        "show_reviews": can_see_colleague_reviews(user, target, my_review),
+        "conflicted": bool(my_review and my_review.conflict_of_interest),
+        "review_form": forms.get("review_form")
+        or ReviewForm(initial=ReviewForm.initial_for(my_review), criteria=data["criteria"]),
+        "conflict_form": forms.get("conflict_form") or ConflictForm(),
+        "screening_form": forms.get("screening_form")
+        or ScreeningForm(
+            initial={"eligibility": target.eligibility, "reason": target.eligibility_reason}
+        ),
+        "decision_form": forms.get("decision_form")
+        or DecisionForm(
+            initial={"decision": target.decision, "motivation": target.decision_motivation}
+        ),
+        "note_form": forms.get("note_form") or NoteForm(),
+    }
+    return render(request, "applications/staff/application.html", context, status=status)
+
+
+@staff_required
+def application(request, target_id):
+    target = selectors.get_target(request.user, target_id)
+    return _page(request, target)
+
+
+def _post_action(request, target, form, form_name, action, success_message):
+    """Run one service from a bound form; errors go next to the fields, nothing typed is lost."""
+    if form.is_valid():
+        try:
+            action(form)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, success_message)
+            return redirect("staff:application", target_id=target.pk)
+    return _page(request, target, status=400, **{form_name: form})
+
+
+@require_POST
+@staff_required
+def save_review(request, target_id):
+    target = selectors.get_target(request.user, target_id)
+    criteria = list(target.participation.call.criteria.all())
+    form = ReviewForm(request.POST, criteria=criteria)
+    submit = request.POST.get("action") == "submit"
+
+    def action(form):
+        review.save_review(
+            user=request.user,
+            target=target,
+            scores=form.scores(),
+            comment=form.cleaned_data["comment"],
+            recommendation=form.cleaned_data["recommendation"],
+            submit=submit,
+        )
+
+    message = _("Votre évaluation est soumise.") if submit else _("Brouillon enregistré.")
+    return _post_action(request, target, form, "review_form", action, message)
+
+
+@require_POST
+@staff_required
+def declare_conflict(request, target_id):
+    target = selectors.get_target(request.user, target_id)
+    form = ConflictForm(request.POST)
+
+    def action(form):
+        review.declare_conflict(
+            user=request.user, target=target, reason=form.cleaned_data["reason"]
+        )
+
+    message = _("Conflit d'intérêts enregistré : vous n'évaluerez pas cette candidature.")
+    return _post_action(request, target, form, "conflict_form", action, message)
+
+
+@require_POST
+@staff_required
+def screen(request, target_id):
+    target = selectors.get_target(request.user, target_id)
+    form = ScreeningForm(request.POST)
+
+    def action(form):
+        screening.screen(
+            user=request.user,
+            target=target,
+            eligibility=form.cleaned_data["eligibility"],
+            reason=form.cleaned_data["reason"],
+        )
+
+    return _post_action(
+        request, target, form, "screening_form", action, _("Éligibilité enregistrée.")
+    )
+
+
+@require_POST
+@staff_required
+def decide(request, target_id):
+    target = selectors.get_target(request.user, target_id)
+    if not can_decide(request.user, target):
         raise PermissionDenied
-    return render(request, "applications/staff/home.html")
+    form = DecisionForm(request.POST)
+
+    def action(form):
+        selection.decide(
+            user=request.user,
+            target=target,
+            decision=form.cleaned_data["decision"],
+            motivation=form.cleaned_data["motivation"],
+        )
+
+    return _post_action(request, target, form, "decision_form", action, _("Décision enregistrée."))
+
+
+@require_POST
+@staff_required
+def add_note(request, target_id):
+    target = selectors.get_target(request.user, target_id)
+    form = NoteForm(request.POST)
+
+    def action(form):
+        review.add_note(user=request.user, target=target, body=form.cleaned_data["body"])
+
+    return _post_action(request, target, form, "note_form", action, _("Note ajoutée."))
+
+
+@require_POST
+@staff_required
+def finalise(request, participation_id):
+    participation = selectors.get_participation(request.user, participation_id)
+    if not can_finalise(request.user, participation):
+        raise PermissionDenied
+    try:
+        selection.finalise_selection(user=request.user, participation=participation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("La sélection est finalisée."))
+    return redirect("staff:dashboard", participation_id=participation.pk)

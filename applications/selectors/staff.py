@@ -1,0 +1,353 @@
+"""Reads of the staff side: dashboards, application pages, results, decisions.
+
+Scores and rankings are computed by the database (annotations and window
+functions); nothing here loops over reviews in Python.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, Rank
+from django.shortcuts import get_object_or_404
+
+from accounts.roles import roles_of
+from applications.models import Application, ApplicationTarget, Review, ReviewScore
+from applications.permissions.staff import scores_always_visible
+from calls.models import Challenge, Participation
+
+Decision = ApplicationTarget.Decision
+Eligibility = ApplicationTarget.Eligibility
+
+SORTS = {
+    "reference": ("application__reference",),
+    "-reference": ("-application__reference",),
+    "organisation": ("application__organisation__name", "application__reference"),
+    "-organisation": ("-application__organisation__name", "application__reference"),
+    "title": ("application__title", "application__reference"),
+    "-title": ("-application__title", "application__reference"),
+    "reviews": ("review_count", "application__reference"),
+    "-reviews": ("-review_count", "application__reference"),
+    "score": (F("visible_score").asc(nulls_last=True), "application__reference"),
+    "-score": (F("visible_score").desc(nulls_last=True), "application__reference"),
+    "decision": ("decision", "application__reference"),
+    "-decision": ("-decision", "application__reference"),
+}
+
+
+def staff_targets(user):
+    """The one answer to "which targeted communes' files may this staff member see?".
+
+    Submitted applications only (never drafts), and for commune staff only the
+    rows of their own communes: another commune's reviews and decisions hang
+    off rows they never get.
+    """
+    roles = roles_of(user)
+    targets = ApplicationTarget.objects.filter(
+        application__in=Application.objects.visible_to(user).submitted()
+    )
+    if roles.is_metropolis_admin:
+        return targets
+    return targets.filter(participation__commune_id__in=roles.staff_communes)
+
+
+def staff_participations(user):
+    """Participations (call x commune) whose dashboard the user may open."""
+    roles = roles_of(user)
+    participations = Participation.objects.filter(call__isnull=False).select_related(
+        "call", "commune", "edition"
+    )
+    if not roles.is_metropolis_admin:
+        participations = participations.filter(commune_id__in=roles.staff_communes)
+    submitted = Q(targets__application__state=Application.State.SUBMITTED)
+    return participations.annotate(
+        application_count=Count("targets", filter=submitted, distinct=True),
+        selected_count=Count(
+            "targets", filter=submitted & Q(targets__decision=Decision.SELECTED), distinct=True
+        ),
+    ).order_by("-call__opens_at", "commune__name")
+
+
+def get_participation(user, participation_id):
+    return get_object_or_404(staff_participations(user), pk=participation_id)
+
+
+def weighted_score_expression(criterion_id=None):
+    """Sum(score x weight) / Sum(weight) over submitted, non-conflicted reviews of a row."""
+    scores = ReviewScore.objects.filter(
+        review__target=OuterRef("pk"),
+        review__state=Review.State.SUBMITTED,
+        review__conflict_of_interest=False,
+    )
+    if criterion_id is not None:
+        scores = scores.filter(criterion_id=criterion_id)
+    weighted = (
+        scores.order_by()
+        .values("review__target")
+        .annotate(
+            value=Cast(Sum(F("score") * F("criterion__weight")), FloatField())
+            / Cast(Sum("criterion__weight"), FloatField())
+        )
+        .values("value")
+    )
+    return Subquery(weighted, output_field=FloatField())
+
+
+def _visibility_condition(user, participation):
+    """When a row's scores may be shown to this user (evaluated by the database)."""
+    visible = Q(my_conflict=False)
+    if (
+        not scores_always_visible(user, participation)
+        and participation.call.hide_reviews_until_submitted
+    ):
+        visible &= Q(my_review_state=Review.State.SUBMITTED)
+    return visible
+
+
+def _mine(user, field):
+    return Subquery(Review.objects.filter(target=OuterRef("pk"), reviewer=user).values(field)[:1])
+
+
+def scored_targets(user, participation, criteria=()):
+    """The participation's rows with review counts, my review and visible scores."""
+    rows = (
+        staff_targets(user)
+        .filter(participation=participation)
+        .select_related("application__organisation")
+        .annotate(
+            review_count=Count(
+                "reviews",
+                filter=Q(reviews__state=Review.State.SUBMITTED),
+                distinct=True,
+            ),
+            my_review_state=_mine(user, "state"),
+            my_conflict=Exists(
+                Review.objects.filter(
+                    target=OuterRef("pk"), reviewer=user, conflict_of_interest=True
+                )
+            ),
+            raw_score=weighted_score_expression(),
+        )
+    )
+    visible = _visibility_condition(user, participation)
+    rows = rows.annotate(
+        visible_score=Case(When(visible, then=F("raw_score")), default=Value(None)),
+        rank=Window(Rank(), order_by=F("visible_score").desc(nulls_last=True)),
+    )
+    for criterion in criteria:
+        rows = rows.annotate(
+            **{
+                f"criterion_{criterion.pk}": Case(
+                    When(visible, then=weighted_score_expression(criterion.pk)),
+                    default=Value(None),
+                    output_field=FloatField(),
+                )
+            }
+        )
+    return rows
+
+
+@dataclass
+class DashboardFilters:
+    challenge: int | None = None
+    eligibility: str = ""
+    reviewed_by_me: str = ""  # "yes", "no" or ""
+    decision: str = ""
+    q: str = ""
+    sort: str = "-score"
+
+
+def dashboard_rows(user, participation, filters):
+    rows = scored_targets(user, participation).prefetch_related(
+        Prefetch(
+            "application__challenges",
+            queryset=Challenge.objects.filter(participation=participation),
+            to_attr="commune_challenges",
+        )
+    )
+    if filters.challenge:
+        rows = rows.filter(application__challenges=filters.challenge)
+    if filters.eligibility:
+        rows = rows.filter(eligibility=filters.eligibility)
+    if filters.decision == "none":
+        rows = rows.filter(decision="")
+    elif filters.decision:
+        rows = rows.filter(decision=filters.decision)
+    if filters.reviewed_by_me == "yes":
+        rows = rows.filter(my_review_state=Review.State.SUBMITTED)
+    elif filters.reviewed_by_me == "no":
+        rows = rows.exclude(
+            Exists(
+                Review.objects.filter(
+                    target=OuterRef("pk"), reviewer=user, state=Review.State.SUBMITTED
+                )
+            )
+        )
+    if filters.q:
+        rows = rows.filter(
+            Q(application__reference__icontains=filters.q)
+            | Q(application__title__icontains=filters.q)
+            | Q(application__organisation__name__icontains=filters.q)
+        )
+    return rows.order_by(*SORTS.get(filters.sort, SORTS["-score"]))
+
+
+def dashboard_totals(user, participation):
+    """Counts of the whole participation, for the summary and the progress bars."""
+    submitted_review = Review.objects.filter(target=OuterRef("pk"), state=Review.State.SUBMITTED)
+    totals = (
+        staff_targets(user)
+        .filter(participation=participation)
+        .annotate(
+            reviewed=Exists(submitted_review),
+            reviewed_by_me=Exists(submitted_review.filter(reviewer=user)),
+        )
+        .aggregate(
+            total=Count("pk"),
+            pending=Count("pk", filter=Q(eligibility=Eligibility.PENDING)),
+            eligible=Count("pk", filter=Q(eligibility=Eligibility.ELIGIBLE)),
+            ineligible=Count("pk", filter=Q(eligibility=Eligibility.INELIGIBLE)),
+            in_review=Count("pk", filter=~Q(eligibility=Eligibility.INELIGIBLE)),
+            reviewed=Count("pk", filter=Q(reviewed=True) & ~Q(eligibility=Eligibility.INELIGIBLE)),
+            reviewed_by_me=Count(
+                "pk", filter=Q(reviewed_by_me=True) & ~Q(eligibility=Eligibility.INELIGIBLE)
+            ),
+            selected=Count("pk", filter=Q(decision=Decision.SELECTED)),
+            waiting=Count("pk", filter=Q(decision=Decision.WAITING)),
+            not_selected=Count("pk", filter=Q(decision=Decision.NOT_SELECTED)),
+        )
+    )
+    in_review = totals["in_review"] or 0
+    totals["reviewed_percent"] = round(100 * totals["reviewed"] / in_review) if in_review else 0
+    totals["mine_percent"] = round(100 * totals["reviewed_by_me"] / in_review) if in_review else 0
+    return totals
+
+
+def get_target(user, target_id):
+    """A forged id, or another commune's row, gives 404."""
+    return get_object_or_404(
+        staff_targets(user).select_related(
+            "application__organisation",
+            "application__call",
+            "participation__commune",
+            "participation__call",
+            "participation__edition",
+        ),
+        pk=target_id,
+    )
+
+
+def target_page(user, target):
+    """Everything the staff application page shows, in a constant number of queries."""
+    application = target.application
+    my_review = (
+        Review.objects.filter(target=target, reviewer=user).prefetch_related("scores").first()
+    )
+    colleagues = (
+        Review.objects.filter(target=target, state=Review.State.SUBMITTED)
+        .exclude(reviewer=user)
+        .select_related("reviewer")
+        .prefetch_related("scores__criterion")
+        .order_by("submitted_at")
+    )
+    return {
+        "application": application,
+        "my_review": my_review,
+        "colleague_reviews": colleagues,
+        "other_communes": list(
+            application.targets.exclude(pk=target.pk)
+            .order_by("participation__commune__name")
+            .values_list("participation__commune__name", flat=True)
+        ),
+        "challenges": application.challenges.filter(participation=target.participation),
+        "attachments": application.attachments.all(),
+        "revisions": application.revisions.select_related("author").order_by("-number"),
+        "notes": target.notes.select_related("author"),
+        "criteria": list(target.participation.call.criteria.all()),
+        "score": scored_targets(user, target.participation)
+        .filter(pk=target.pk)
+        .values("visible_score", "review_count")
+        .first(),
+    }
+
+
+def call_results(call):
+    """Each participating commune's state for the results page."""
+    return (
+        Participation.objects.filter(call=call)
+        .select_related("commune")
+        .annotate(
+            selected_count=Count(
+                "targets",
+                filter=Q(targets__decision=Decision.SELECTED)
+                & Q(targets__application__state=Application.State.SUBMITTED),
+            )
+        )
+        .order_by("commune__name")
+    )
+
+
+def laureates(*, call=None, commune=None, edition=None):
+    """Selected applications whose results are published, for the public pages."""
+    rows = ApplicationTarget.objects.filter(
+        decision=Decision.SELECTED,
+        application__state=Application.State.SUBMITTED,
+        participation__call__results_published_at__isnull=False,
+    )
+    if call is not None:
+        rows = rows.filter(participation__call=call)
+    if commune is not None:
+        rows = rows.filter(participation__commune=commune)
+    if edition is not None:
+        rows = rows.filter(participation__edition=edition)
+    return rows.select_related(
+        "application__organisation", "participation__commune", "participation__call"
+    ).order_by("participation__commune__name", "selection_slot")
+
+
+@dataclass(frozen=True)
+class PublishedDecision:
+    commune: str
+    decision: str  # "selected", "waiting" or "not_selected"
+    label: str
+    motivation: str
+
+
+def published_decisions(application):
+    """The decisions a candidate may read: none before the call's results are published.
+
+    A row without a decision at publication time reads as "not selected"; an
+    ineligible one shows the screening reason.
+    """
+    if not application.call.results_published or application.is_draft:
+        return []
+    decisions = []
+    for target in application.targets.select_related("participation__commune").order_by(
+        "participation__commune__name"
+    ):
+        decision = target.decision or Decision.NOT_SELECTED
+        motivation = target.decision_motivation
+        if not motivation and target.eligibility == Eligibility.INELIGIBLE:
+            motivation = target.eligibility_reason
+        decisions.append(
+            PublishedDecision(
+                commune=target.participation.commune.name,
+                decision=decision,
+                label=str(Decision(decision).label),
+                motivation=motivation,
+            )
+        )
+    return decisions

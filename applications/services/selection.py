@@ -1,0 +1,124 @@
+"""Decisions per targeted commune, within the participation's quota, and finalisation.
+
+The quota holds under concurrent requests: every change to a participation's
+selection locks the participation's row first (``select_for_update``), and a
+selected row holds one numbered seat 1..quota_max, unique per participation
+(a database constraint), so even a missed lock cannot over-select.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.models import Application, ApplicationTarget
+from applications.permissions.staff import can_decide, can_finalise, can_reopen
+from calls.models import Participation
+
+Decision = ApplicationTarget.Decision
+
+
+class QuotaReached(ValidationError):
+    pass
+
+
+class SelectionLocked(ValidationError):
+    pass
+
+
+def _locked_participation(participation_id):
+    return (
+        Participation.objects.select_for_update(of=("self",))
+        .select_related("call", "commune")
+        .get(pk=participation_id)
+    )
+
+
+def decide(*, user, target, decision, motivation):
+    """Record a manager's decision on one targeted commune."""
+    if decision not in (Decision.SELECTED, Decision.WAITING, Decision.NOT_SELECTED):
+        raise ValidationError({"decision": _("Choisissez une décision de la liste.")})
+    motivation = (motivation or "").strip()
+    if not motivation:
+        raise ValidationError({"motivation": _("Rédigez une motivation : le candidat la lira.")})
+    try:
+        with transaction.atomic():
+            participation = _locked_participation(target.participation_id)
+            target = (
+                ApplicationTarget.objects.select_for_update(of=("self",))
+                .select_related("application")
+                .get(pk=target.pk)
+            )
+            target.participation = participation
+            if participation.is_finalised or participation.call.results_published:
+                raise SelectionLocked(_("La sélection de la commune est finalisée."))
+            if not can_decide(user, target):
+                raise PermissionDenied
+            if decision == Decision.SELECTED and target.decision != Decision.SELECTED:
+                taken = set(
+                    ApplicationTarget.objects.filter(
+                        participation=participation, selection_slot__isnull=False
+                    ).values_list("selection_slot", flat=True)
+                )
+                free = [n for n in range(1, participation.quota_max + 1) if n not in taken]
+                if not free:
+                    raise QuotaReached(_quota_message(participation))
+                target.selection_slot = free[0]
+            elif decision != Decision.SELECTED:
+                target.selection_slot = None
+            target.decision = decision
+            target.decision_motivation = motivation
+            target.decided_by = user
+            target.decided_at = timezone.now()
+            target._history_user = user
+            target.save()
+            return target
+    except IntegrityError as error:  # two writers took the same seat: the constraint won
+        raise QuotaReached(_quota_message(target.participation)) from error
+
+
+def _quota_message(participation):
+    return _(
+        "Le nombre maximum de projets retenus (%(max)d) est atteint : "
+        "placez d'abord un autre projet en liste d'attente."
+    ) % {"max": participation.quota_max}
+
+
+def selected_count(participation):
+    return ApplicationTarget.objects.filter(
+        participation=participation,
+        decision=Decision.SELECTED,
+        application__state=Application.State.SUBMITTED,
+    ).count()
+
+
+@transaction.atomic
+def finalise_selection(*, user, participation):
+    """Lock the commune's selection once quota_min..quota_max projects are selected."""
+    participation = _locked_participation(participation.pk)
+    if not can_finalise(user, participation):
+        raise PermissionDenied
+    count = selected_count(participation)
+    if not participation.quota_min <= count <= participation.quota_max:
+        raise ValidationError(
+            _(
+                "Retenez entre %(min)d et %(max)d projets pour finaliser la sélection "
+                "(%(count)d actuellement)."
+            )
+            % {"min": participation.quota_min, "max": participation.quota_max, "count": count}
+        )
+    participation.selection_finalised_at = timezone.now()
+    participation._history_user = user
+    participation.save(update_fields=["selection_finalised_at"])
+    return participation
+
+
+@transaction.atomic
+def reopen_selection(*, user, participation):
+    participation = _locked_participation(participation.pk)
+    if not can_reopen(user, participation):
+        raise PermissionDenied
+    participation.selection_finalised_at = None
+    participation._history_user = user
+    participation.save(update_fields=["selection_finalised_at"])
+    return participation

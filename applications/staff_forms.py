@@ -1,0 +1,146 @@
+"""Forms of the staff side (the candidate side's forms live in applications/forms/)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import ApplicationTarget, Review
+from applications.models.review import SCORE_LEVELS
+from applications.selectors.staff import SORTS, DashboardFilters
+
+Decision = ApplicationTarget.Decision
+Eligibility = ApplicationTarget.Eligibility
+
+
+class DashboardFilterForm(forms.Form):
+    q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
+    challenge = forms.TypedChoiceField(
+        label=_("Défi"), required=False, coerce=int, empty_value=None
+    )
+    eligibility = forms.ChoiceField(
+        label=_("Éligibilité"),
+        required=False,
+        choices=[("", _("Toutes"))] + list(Eligibility.choices),
+    )
+    reviewed_by_me = forms.ChoiceField(
+        label=_("Mon évaluation"),
+        required=False,
+        choices=[("", _("Toutes")), ("yes", _("soumise")), ("no", _("à faire"))],
+    )
+    decision = forms.ChoiceField(
+        label=_("Décision"),
+        required=False,
+        choices=[("", _("Toutes")), ("none", _("pas de décision"))]
+        + [c for c in Decision.choices if c[0]],
+    )
+    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])
+
+    def __init__(self, *args, challenges=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["challenge"].choices = [("", _("Tous"))] + [(c.pk, c.title) for c in challenges]
+
+    def filters(self):
+        """The valid filters; an invalid value is ignored rather than failing the page."""
+        self.is_valid()
+        data = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in (None, "")}
+        if "sort" not in data:
+            data["sort"] = "-score"
+        return DashboardFilters(**data)
+
+
+class ScreeningForm(forms.Form):
+    eligibility = forms.ChoiceField(
+        label=_("Éligibilité"),
+        choices=[
+            (Eligibility.ELIGIBLE, Eligibility.ELIGIBLE.label),
+            (Eligibility.INELIGIBLE, Eligibility.INELIGIBLE.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Motif"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Obligatoire si la candidature n'est pas éligible ; le candidat le lira."),
+    )
+
+
+class ReviewForm(forms.Form):
+    """A score per criterion (0 to 5, each level described), a comment, a recommendation."""
+
+    comment = forms.CharField(
+        label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    recommendation = forms.ChoiceField(
+        label=_("Recommandation"),
+        required=False,
+        choices=[("", _("— à choisir —"))] + list(Review.Recommendation.choices),
+    )
+
+    def __init__(self, *args, criteria=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        scores = {}
+        for criterion in self.criteria:
+            name = f"score_{criterion.pk}"
+            scores[name] = forms.TypedChoiceField(
+                label=_("%(name)s (coefficient %(weight)d)")
+                % {"name": criterion.name, "weight": criterion.weight},
+                help_text=criterion.description,
+                choices=SCORE_LEVELS,
+                coerce=int,
+                required=False,
+                empty_value=None,
+                widget=forms.RadioSelect,
+            )
+        # Scores first, in the criteria's order.
+        self.fields = {**scores, **self.fields}
+
+    @classmethod
+    def initial_for(cls, review):
+        if review is None:
+            return {}
+        initial = {"comment": review.comment, "recommendation": review.recommendation}
+        for score in review.scores.all():
+            initial[f"score_{score.criterion_id}"] = score.score
+        return initial
+
+    def scores(self):
+        return {c.pk: self.cleaned_data.get(f"score_{c.pk}") for c in self.criteria}
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Nature du conflit d'intérêts"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Décision"),
+        choices=[c for c in Decision.choices if c[0]],
+        widget=forms.RadioSelect,
+    )
+    motivation = forms.CharField(
+        label=_("Motivation"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Le candidat lira cette motivation une fois les résultats publiés."),
+    )
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Nouvelle note d'équipe"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Visible des seuls membres de l'équipe de la commune."),
+    )
+
+
+def apply_service_errors(form, error):
+    """Put a service's ValidationError next to the fields it names."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

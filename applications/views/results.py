@@ -1,0 +1,93 @@
+"""Metropolis admins: each commune's state, reopening, publication, call export, audit log."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.permissions.staff import (
+    can_export_call,
+    can_publish_results,
+    can_reopen,
+    can_view_audit_log,
+    can_view_results,
+)
+from applications.selectors import staff as selectors
+from applications.selectors.audit import audit_entries
+from applications.services import exports, results, selection
+from applications.views.staff import export_response, staff_required
+from calls.models import Call
+
+
+def _call_for(request, call_id, allowed):
+    if not allowed(request.user):
+        raise PermissionDenied
+    return get_object_or_404(Call.objects.visible_to(request.user), pk=call_id)
+
+
+@staff_required
+def call_results(request, call_id):
+    call = _call_for(request, call_id, can_view_results)
+    participations = list(selectors.call_results(call))
+    return render(
+        request,
+        "applications/staff/results/call_results.html",
+        {
+            "call": call,
+            "participations": participations,
+            "all_finalised": bool(participations) and all(p.is_finalised for p in participations),
+            "can_publish": can_publish_results(request.user, call),
+            "laureates": selectors.laureates(call=call) if call.results_published else [],
+        },
+    )
+
+
+@require_POST
+@staff_required
+def publish(request, call_id):
+    call = _call_for(request, call_id, lambda user: True)
+    if not can_publish_results(request.user, call):
+        raise PermissionDenied
+    try:
+        queued = results.publish_results(user=request.user, call=call)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Résultats publiés. %(count)d message(s) de décision mis en file d'envoi.")
+            % {"count": queued},
+        )
+    return redirect("staff:call_results", call_id=call.pk)
+
+
+@require_POST
+@staff_required
+def reopen(request, participation_id):
+    participation = selectors.get_participation(request.user, participation_id)
+    if not can_reopen(request.user, participation):
+        raise PermissionDenied
+    selection.reopen_selection(user=request.user, participation=participation)
+    messages.success(
+        request,
+        _("La sélection de %(commune)s est rouverte.") % {"commune": participation.commune},
+    )
+    return redirect("staff:call_results", call_id=participation.call_id)
+
+
+@staff_required
+def call_export(request, call_id, file_format):
+    call = _call_for(request, call_id, can_export_call)
+    participations = selectors.staff_participations(request.user).filter(call=call)
+    header, rows = exports.export_rows(request.user, participations)
+    return export_response(header, rows, slugify(call.slug), file_format)
+
+
+@staff_required
+def audit_log(request, call_id):
+    call = _call_for(request, call_id, can_view_audit_log)
+    page = Paginator(audit_entries(call), 50).get_page(request.GET.get("page"))
+    return render(request, "applications/staff/audit/audit_log.html", {"call": call, "page": page})
