@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 class OutboxMessageQuerySet(models.QuerySet):
     def due_for_sweep(self, now, min_age):
         """Pending rows a lost broker message may have left behind."""
-        return self.filter(state=OutboxMessage.State.PENDING, created_at__lte=now - min_age).filter(
-            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-        )
+        fresh = Q(next_attempt_at__isnull=True, created_at__lte=now - min_age)
+        retry_due = Q(next_attempt_at__lte=now)
+        return self.filter(fresh | retry_due, state=OutboxMessage.State.PENDING)
 
     def stuck_sending(self, now, max_age):
         """Rows claimed by a worker that died before finishing."""
