@@ -5,6 +5,19 @@ from applications.models import Organisation, OrganisationMembership
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(
+        label=_("Site web"), required=False, assume_scheme="https", max_length=200
+    )
+
+    # Longer than 14 so that "732 829 320 00074" typed with spaces is accepted.
+    siret = forms.CharField(
+        label=_("SIRET"),
+        max_length=20,
+        required=False,
+        help_text=_("14 chiffres, obligatoire pour une personne morale française."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
     class Meta:
         model = Organisation
         fields = [
@@ -21,7 +34,6 @@ class OrganisationForm(forms.ModelForm):
         ]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
-            "siret": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "country": forms.TextInput(attrs={"autocomplete": "country", "size": 3}),
             "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "contact_phone": forms.TextInput(attrs={"autocomplete": "tel"}),

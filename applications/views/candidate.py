@@ -27,6 +27,7 @@ from applications.selectors import candidate as selectors
 from applications.services import attachments as attachment_services
 from applications.services import drafting, organisations, submission
 from calls.models import Call
+from qmi.templatetags.qmi_tags import paris_datetime
 
 STASH_KEY = "applications_unsaved_post"
 
@@ -287,7 +288,7 @@ def step(request, pk, step):
     status = 200
     if request.method == "POST" and step != "pieces":
         if not application._editable:
-            message = _("Cette candidature n'est plus modifiable : rien n'a été enregistré.")
+            message = _unchangeable_message(application)
             if autosave:
                 return JsonResponse({"error": message}, status=403)
             messages.error(request, message)
@@ -361,6 +362,15 @@ def step(request, pk, step):
         _step_context(application, step, form, version),
         status=status,
     )
+
+
+def _unchangeable_message(application):
+    if application.state == Application.State.WITHDRAWN:
+        return _("Cette candidature est retirée : rien n'a été enregistré.")
+    return _(
+        "L'appel est clos depuis le %(deadline)s : rien n'a été enregistré ni déposé. "
+        "Votre candidature est conservée telle qu'elle était."
+    ) % {"deadline": paris_datetime(application.call.closes_at)}
 
 
 def _int_or(value, default):
