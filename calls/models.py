@@ -197,6 +197,10 @@ class Call(models.Model):
         return self.state()
 
     @property
+    def state_label(self):
+        return self.State(self.state()).label
+
+    @property
     def results_published(self):
         return self.results_published_at is not None
 

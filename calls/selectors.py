@@ -43,13 +43,17 @@ def home_page():
 
 def call_for_page(user, slug):
     """A call visible to ``user`` with its communes, challenges and published Q&A, or 404."""
-    calls = Call.objects.visible_to(user).select_related("edition").prefetch_related(
-        Prefetch("participations", queryset=_participations().prefetch_related(CHALLENGES)),
-        Prefetch(
-            "questions",
-            queryset=CallQuestion.objects.filter(is_published=True),
-            to_attr="published_questions",
-        ),
+    calls = (
+        Call.objects.visible_to(user)
+        .select_related("edition")
+        .prefetch_related(
+            Prefetch("participations", queryset=_participations().prefetch_related(CHALLENGES)),
+            Prefetch(
+                "questions",
+                queryset=CallQuestion.objects.filter(is_published=True),
+                to_attr="published_questions",
+            ),
+        )
     )
     return get_object_or_404(calls, slug=slug)
 
@@ -67,9 +71,7 @@ def editions_with_counts():
 
 def edition_for_page(user, slug):
     edition = get_object_or_404(Edition, slug=slug)
-    participations = list(
-        _participations().filter(edition=edition).prefetch_related(CHALLENGES)
-    )
+    participations = list(_participations().filter(edition=edition).prefetch_related(CHALLENGES))
     calls = list(
         _with_communes(Call.objects.visible_to(user).filter(edition=edition)).order_by("opens_at")
     )
@@ -129,3 +131,12 @@ def backoffice_participations():
         .annotate(challenge_count=Count("challenges"))
         .order_by("-edition__number", "commune__name")
     )
+
+
+def communes_with_editions():
+    return Commune.objects.prefetch_related(
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.select_related("edition").order_by("edition__number"),
+        )
+    ).order_by("name")

@@ -105,3 +105,9 @@ class TeamInvitation(models.Model):
 
     def get_absolute_url(self):
         return reverse("calls:team_invitation", kwargs={"token": self.token})
+
+    @property
+    def is_expired(self):
+        from django.utils import timezone
+
+        return self.accepted_at is None and self.expires_at <= timezone.now()

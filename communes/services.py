@@ -7,7 +7,6 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,8 +25,10 @@ def invite_team_member(*, commune, email, role, invited_by, now=None):
     email = email.strip().lower()
     if TeamMembership.objects.filter(commune=commune, user__email__iexact=email).exists():
         raise ValidationError(
-            {"email": _("Cette personne fait déjà partie de l'équipe de %(commune)s.")
-             % {"commune": commune.name}}
+            {
+                "email": _("Cette personne fait déjà partie de l'équipe de %(commune)s.")
+                % {"commune": commune.name}
+            }
         )
     invitation = TeamInvitation.objects.create(
         commune=commune,

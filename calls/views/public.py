@@ -1,48 +1,95 @@
-from django.shortcuts import get_object_or_404, render
+"""Public pages: programme, calls, editions, communes."""
 
-from calls.models import Call, Edition
-from communes.models import Commune
+import os
+
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+
+from calls import selectors
 
 
 def home(request):
-    calls = Call.objects.published().select_related("edition")
-    return render(
-        request,
-        "calls/home.html",
-        {
-            "open_calls": calls.open(),
-            "editions": Edition.objects.all(),
-        },
-    )
+    return render(request, "calls/home.html", selectors.home_page())
 
 
 def call_list(request):
-    calls = Call.objects.published().select_related("edition")
+    calls = selectors.public_calls(request.user)
     return render(
         request,
         "calls/call_list.html",
         {
-            "open_calls": calls.open(),
-            "upcoming_calls": calls.upcoming(),
-            "closed_calls": calls.closed(),
+            "open_calls": calls["open"],
+            "upcoming_calls": calls["upcoming"],
+            "closed_calls": calls["closed"],
         },
     )
 
 
 def call_detail(request, slug):
-    call = get_object_or_404(Call.objects.visible_to(request.user), slug=slug)
-    return render(request, "calls/call_detail.html", {"call": call})
+    call = selectors.call_for_page(request.user, slug)
+    return render(
+        request,
+        "calls/call_detail.html",
+        {
+            "call": call,
+            "participations": call.participations.all(),
+            "state": call.state(),
+            "laureates": list(selectors.laureates(call=call)) if call.results_published else [],
+        },
+    )
+
+
+def call_rules(request, slug):
+    """The rules document, served only for a call the visitor may see."""
+    call = selectors.visible_call(request.user, slug)
+    if not call.rules_document:
+        raise Http404
+    try:
+        handle = call.rules_document.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    filename = f"reglement-{call.slug}{os.path.splitext(call.rules_document.name)[1] or '.pdf'}"
+    return FileResponse(
+        handle, as_attachment=True, filename=filename, content_type="application/pdf"
+    )
 
 
 def edition_list(request):
-    return render(request, "calls/edition_list.html", {"editions": Edition.objects.all()})
+    return render(
+        request, "calls/edition_list.html", {"editions": list(selectors.editions_with_counts())}
+    )
 
 
 def edition_detail(request, slug):
-    edition = get_object_or_404(Edition, slug=slug)
-    return render(request, "calls/edition_detail.html", {"edition": edition})
+    edition, participations, calls = selectors.edition_for_page(request.user, slug)
+    return render(
+        request,
+        "calls/edition_detail.html",
+        {
+            "edition": edition,
+            "participations": participations,
+            "calls": calls,
+            "laureates": list(selectors.laureates(edition=edition)),
+        },
+    )
+
+
+def commune_list(request):
+    return render(
+        request,
+        "calls/commune_list.html",
+        {"communes": list(selectors.communes_with_editions())},
+    )
 
 
 def commune_detail(request, slug):
-    commune = get_object_or_404(Commune, slug=slug)
-    return render(request, "calls/commune_detail.html", {"commune": commune})
+    commune, participations = selectors.commune_for_page(request.user, slug)
+    return render(
+        request,
+        "calls/commune_detail.html",
+        {
+            "commune": commune,
+            "participations": participations,
+            "laureates": list(selectors.laureates(commune=commune)),
+        },
+    )

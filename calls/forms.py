@@ -1,0 +1,276 @@
+"""Back-office forms: editions, communes, participations with challenges, calls."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from calls.models import (
+    DEFAULT_CRITERIA,
+    Call,
+    CallQuestion,
+    Challenge,
+    Criterion,
+    Edition,
+    Participation,
+    Tag,
+)
+from communes.models import Commune
+
+RULES_MAX_BYTES = 10 * 1024 * 1024
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A native picker; values are read and shown in Paris time (the site's time zone)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class EditionForm(forms.ModelForm):
+    class Meta:
+        model = Edition
+        fields = ["number", "code", "name", "slug", "starts_on", "ends_on", "description"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+
+class CommuneForm(forms.ModelForm):
+    class Meta:
+        model = Commune
+        fields = ["name", "slug", "insee_code", "department", "description"]
+
+
+class ParticipationForm(forms.ModelForm):
+    class Meta:
+        model = Participation
+        fields = [
+            "edition",
+            "commune",
+            "quarter_name",
+            "quarter_description",
+            "quota_min",
+            "quota_max",
+        ]
+
+
+class ChallengeForm(forms.ModelForm):
+    tags = forms.ModelMultipleChoiceField(
+        label=_("Thématiques"),
+        queryset=Tag.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Challenge
+        fields = ["title", "description", "tags", "order"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class BaseChallengeFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One query for the tag choices of every form.
+        tags = list(Tag.objects.all())
+        for form in self.forms + [self.empty_form]:
+            form.fields["tags"].queryset = Tag.objects.all()
+            form.fields["tags"].choices = [(tag.pk, tag.name) for tag in tags]
+
+
+ChallengeFormSet = inlineformset_factory(
+    Participation,
+    Challenge,
+    form=ChallengeForm,
+    formset=BaseChallengeFormSet,
+    extra=2,
+    can_delete=True,
+)
+
+
+class ReminderOffsetsField(forms.CharField):
+    """ "168, 24, 3" <-> [168, 24, 3]."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value.strip():
+            return []
+        try:
+            offsets = sorted(
+                {int(part) for part in value.replace(";", ",").split(",")}, reverse=True
+            )
+        except ValueError:
+            raise ValidationError(
+                _("Indiquez des nombres d'heures séparés par des virgules, ex. 168, 24, 3."),
+                code="invalid",
+            ) from None
+        return offsets
+
+
+class CallForm(forms.ModelForm):
+    participations = forms.ModelMultipleChoiceField(
+        label=_("Communes participantes"),
+        queryset=Participation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Les communes de l'édition de l'appel, avec leur quartier d'innovation."),
+    )
+    reminder_offsets_hours = ReminderOffsetsField(
+        label=_("Rappels (heures avant la date limite)"),
+        required=False,
+        help_text=_("Séparés par des virgules, ex. 168, 24, 3 : 7 jours, 1 jour et 3 heures."),
+    )
+
+    class Meta:
+        model = Call
+        fields = [
+            "edition",
+            "title",
+            "slug",
+            "summary",
+            "opens_at",
+            "closes_at",
+            "participations",
+            "eligibility",
+            "required_documents",
+            "rules_document",
+            "reminder_offsets_hours",
+            "hide_reviews_until_submitted",
+        ]
+        widgets = {
+            "opens_at": DateTimeInput(),
+            "closes_at": DateTimeInput(),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "eligibility": forms.Textarea(attrs={"rows": 3}),
+            "required_documents": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "opens_at": _("Heure de Paris."),
+            "closes_at": _("Heure de Paris. Une candidature arrivée à cette heure est refusée."),
+            "rules_document": _("PDF, 10 Mo au plus."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Communes free for a call, or already in this one.
+        free = Participation.objects.filter(call__isnull=True)
+        if self.instance.pk:
+            free = free | Participation.objects.filter(call=self.instance)
+            self.initial.setdefault("participations", list(self.instance.participations.all()))
+        queryset = free.select_related("commune", "edition").order_by(
+            "-edition__number", "commune__name"
+        )
+        field = self.fields["participations"]
+        field.queryset = queryset
+        field.label_from_instance = lambda p: (
+            f"{p.commune.name} – {p.edition.code} ({p.quarter_name})"
+        )
+
+    def clean_rules_document(self):
+        document = self.cleaned_data.get("rules_document")
+        if document and hasattr(document, "content_type"):  # a new upload
+            if document.size > RULES_MAX_BYTES:
+                raise ValidationError(_("Le règlement dépasse 10 Mo."), code="too_large")
+            head = document.read(5)
+            document.seek(0)
+            if head != b"%PDF-":
+                raise ValidationError(_("Le règlement doit être un fichier PDF."), code="not_pdf")
+        return document
+
+    def clean(self):
+        cleaned = super().clean()
+        edition = cleaned.get("edition")
+        for participation in cleaned.get("participations") or []:
+            if edition and participation.edition_id != edition.pk:
+                self.add_error(
+                    "participations",
+                    _("%(commune)s participe à l'édition %(code)s, pas à celle de l'appel.")
+                    % {"commune": participation.commune.name, "code": participation.edition.code},
+                )
+                break
+        if "reminder_offsets_hours" in cleaned and cleaned["reminder_offsets_hours"] is None:
+            cleaned["reminder_offsets_hours"] = []
+        return cleaned
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["name", "weight", "description", "order"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class BaseCriterionFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if (form.instance.pk or form.has_changed())
+            and not self._should_delete_form(form)
+            and getattr(form, "cleaned_data", {}).get("name")
+        ]
+        if not kept:
+            raise ValidationError(_("Un appel a au moins un critère d'évaluation."))
+
+
+CriterionFormSet = inlineformset_factory(
+    Call,
+    Criterion,
+    form=CriterionForm,
+    formset=BaseCriterionFormSet,
+    extra=1,
+    can_delete=True,
+)
+
+
+class DefaultCriterionForm(CriterionForm):
+    """A default criterion is saved even if left as proposed."""
+
+    def has_changed(self):
+        return bool(self.initial) or super().has_changed()
+
+
+def criterion_formset_for_new_call(data=None):
+    """Pre-filled with the programme's five default criteria."""
+    initial = [
+        {"name": str(name), "weight": weight, "order": index}
+        for index, (name, weight) in enumerate(DEFAULT_CRITERIA, start=1)
+    ]
+    formset_class = inlineformset_factory(
+        Call,
+        Criterion,
+        form=DefaultCriterionForm,
+        formset=BaseCriterionFormSet,
+        extra=len(initial) + 1,
+        can_delete=True,
+    )
+    return formset_class(data, instance=Call(), initial=initial, prefix="criteria")
+
+
+class CallQuestionForm(forms.ModelForm):
+    class Meta:
+        model = CallQuestion
+        fields = ["question", "answer", "is_published", "order"]
+        widgets = {
+            "question": forms.Textarea(attrs={"rows": 2}),
+            "answer": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+CallQuestionFormSet = inlineformset_factory(
+    Call, CallQuestion, form=CallQuestionForm, extra=1, can_delete=True
+)
