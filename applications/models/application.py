@@ -189,7 +189,12 @@ class ApplicationTarget(models.Model):
                 fields=["participation", "selection_slot"], name="one_application_per_slot"
             ),
             models.CheckConstraint(
-                condition=(Q(decision="selected") & Q(selection_slot__gte=1))
+                # isnull=False too: a NULL slot would make the check unknown, i.e. pass.
+                condition=(
+                    Q(decision="selected")
+                    & Q(selection_slot__isnull=False)
+                    & Q(selection_slot__gte=1)
+                )
                 | (~Q(decision="selected") & Q(selection_slot__isnull=True)),
                 name="selected_iff_slot",
             ),

@@ -208,22 +208,19 @@ def dashboard_rows(user, participation, filters):
 def dashboard_totals(user, participation):
     """Counts of the whole participation, for the summary and the progress bars."""
     submitted_review = Review.objects.filter(target=OuterRef("pk"), state=Review.State.SUBMITTED)
+    in_review = ~Q(eligibility=Eligibility.INELIGIBLE)
     totals = (
         staff_targets(user)
         .filter(participation=participation)
-        .annotate(
-            reviewed=Exists(submitted_review),
-            reviewed_by_me=Exists(submitted_review.filter(reviewer=user)),
-        )
         .aggregate(
             total=Count("pk"),
             pending=Count("pk", filter=Q(eligibility=Eligibility.PENDING)),
             eligible=Count("pk", filter=Q(eligibility=Eligibility.ELIGIBLE)),
             ineligible=Count("pk", filter=Q(eligibility=Eligibility.INELIGIBLE)),
-            in_review=Count("pk", filter=~Q(eligibility=Eligibility.INELIGIBLE)),
-            reviewed=Count("pk", filter=Q(reviewed=True) & ~Q(eligibility=Eligibility.INELIGIBLE)),
+            in_review=Count("pk", filter=in_review),
+            reviewed=Count("pk", filter=Q(Exists(submitted_review)) & in_review),
             reviewed_by_me=Count(
-                "pk", filter=Q(reviewed_by_me=True) & ~Q(eligibility=Eligibility.INELIGIBLE)
+                "pk", filter=Q(Exists(submitted_review.filter(reviewer=user))) & in_review
             ),
             selected=Count("pk", filter=Q(decision=Decision.SELECTED)),
             waiting=Count("pk", filter=Q(decision=Decision.WAITING)),

@@ -1,0 +1,192 @@
+"""Decisions per commune, the quota (also under concurrency), finalisation and reopening."""
+
+import threading
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import ApplicationTarget
+from applications.services.selection import (
+    QuotaReached,
+    SelectionLocked,
+    decide,
+    finalise_selection,
+    reopen_selection,
+)
+from tests.applications.staff_helpers import World, refresh
+from tests.factories import AdminFactory
+
+Decision = ApplicationTarget.Decision
+
+
+@pytest.fixture
+def world(db):
+    return World(quota_min=2, quota_max=3)
+
+
+def _select(world, target, user=None):
+    return decide(
+        user=user or world.manager_a,
+        target=refresh(target),
+        decision=Decision.SELECTED,
+        motivation="Projet convaincant",
+    )
+
+
+def test_decisions_take_and_free_seats(world):
+    targets = [world.application(world.a) for _ in range(4)]
+    assert [_select(world, t).selection_slot for t in targets[:3]] == [1, 2, 3]
+    with pytest.raises(QuotaReached):
+        _select(world, targets[3])
+    decide(
+        user=world.manager_a,
+        target=refresh(targets[1]),
+        decision=Decision.WAITING,
+        motivation="En attente",
+    )
+    assert refresh(targets[1]).selection_slot is None
+    assert _select(world, targets[3]).selection_slot == 2
+    # Selecting an already selected application keeps its seat.
+    assert _select(world, targets[3]).selection_slot == 2
+
+
+def test_quota_message_on_the_page_and_nothing_lost(client, world):
+    targets = [world.application(world.a) for _ in range(4)]
+    for target in targets[:3]:
+        _select(world, target)
+    client.force_login(world.manager_a)
+    response = client.post(
+        reverse("staff:decide", args=[targets[3].pk]),
+        {"decision": "selected", "motivation": "Ma motivation détaillée"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Le nombre maximum de projets retenus (3) est atteint" in body
+    assert "Ma motivation détaillée" in body
+
+
+def test_motivation_is_required(client, world):
+    target = world.application(world.a)
+    client.force_login(world.manager_a)
+    response = client.post(
+        reverse("staff:decide", args=[target.pk]), {"decision": "not_selected", "motivation": ""}
+    )
+    assert response.status_code == 400
+    assert refresh(target).decision == ""
+
+
+def test_two_communes_decide_independently(world):
+    target_a, target_b = world.application(world.a, world.b)
+    _select(world, target_a)
+    decide(
+        user=world.manager_b,
+        target=refresh(target_b),
+        decision=Decision.NOT_SELECTED,
+        motivation="Hors de nos défis",
+    )
+    assert refresh(target_a).decision == Decision.SELECTED
+    assert refresh(target_b).decision == Decision.NOT_SELECTED
+    with pytest.raises(PermissionDenied):
+        _select(world, target_b, user=world.manager_a)
+
+
+def test_finalise_only_within_the_quota_and_then_locked(client, world):
+    targets = [world.application(world.a) for _ in range(3)]
+    _select(world, targets[0])
+    with pytest.raises(ValidationError) as error:
+        finalise_selection(user=world.manager_a, participation=world.a)
+    assert "entre 2 et 3" in str(error.value)
+    _select(world, targets[1])
+    with pytest.raises(PermissionDenied):
+        finalise_selection(user=world.reviewer_a, participation=world.a)
+    finalise_selection(user=world.manager_a, participation=world.a)
+    world.a.refresh_from_db()
+    assert world.a.is_finalised
+    with pytest.raises((SelectionLocked, PermissionDenied)):
+        _select(world, targets[2])
+    client.force_login(world.manager_a)
+    response = client.post(
+        reverse("staff:decide", args=[targets[2].pk]),
+        {"decision": "selected", "motivation": "x"},
+    )
+    assert response.status_code == 403
+    # Only a metropolis admin reopens.
+    with pytest.raises(PermissionDenied):
+        reopen_selection(user=world.manager_a, participation=world.a)
+    reopen_selection(user=AdminFactory(), participation=world.a)
+    world.a.refresh_from_db()
+    assert not world.a.is_finalised
+    assert _select(world, targets[2]).selection_slot == 3
+
+
+def test_finalise_through_the_dashboard(client, world):
+    for target in [world.application(world.a) for _ in range(2)]:
+        _select(world, target)
+    client.force_login(world.manager_a)
+    response = client.post(reverse("staff:finalise_selection", args=[world.a.pk]))
+    assert response.status_code == 302
+    world.a.refresh_from_db()
+    assert world.a.selection_finalised_at is not None
+
+
+def test_no_decision_once_results_are_published(world):
+    target = world.application(world.a)
+    world.call.results_published_at = timezone.now()
+    world.call.save()
+    with pytest.raises((SelectionLocked, PermissionDenied)):
+        _select(world, target)
+
+
+def test_the_database_refuses_a_selected_row_without_seat(world):
+    from django.db import IntegrityError, transaction
+
+    target = world.application(world.a)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ApplicationTarget.objects.filter(pk=target.pk).update(decision=Decision.SELECTED)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_quota_holds_under_concurrent_requests():
+    """Many managers' requests at once: never more than quota_max selected.
+
+    On PostgreSQL the threads really run at the same time against the row lock;
+    SQLite serialises writers, so there they run one after the other.
+    """
+    world = World(quota_min=2, quota_max=3)
+    targets = [refresh(world.application(world.a)) for _ in range(10)]
+    outcomes = []
+    barrier = threading.Barrier(len(targets))
+
+    def attempt(target):
+        try:
+            barrier.wait(timeout=10)
+            decide(
+                user=world.manager_a,
+                target=target,
+                decision=Decision.SELECTED,
+                motivation="En même temps",
+            )
+            outcomes.append("selected")
+        except QuotaReached:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    if connection.vendor == "postgresql":
+        threads = [threading.Thread(target=attempt, args=(t,)) for t in targets]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    else:
+        barrier = threading.Barrier(1)
+        for target in targets:
+            attempt(target)
+
+    assert sorted(outcomes) == ["refused"] * 7 + ["selected"] * 3
+    selected = ApplicationTarget.objects.filter(participation=world.a, decision=Decision.SELECTED)
+    assert selected.count() == 3
+    assert sorted(selected.values_list("selection_slot", flat=True)) == [1, 2, 3]

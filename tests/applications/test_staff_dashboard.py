@@ -1,0 +1,137 @@
+"""The team dashboard: rows, scores computed by the database, filters, totals, query count."""
+
+import pytest
+from django.urls import reverse
+
+from applications.models import ApplicationTarget, Review
+from applications.selectors.staff import DashboardFilters, dashboard_rows, dashboard_totals
+from tests.applications.staff_helpers import World
+from tests.factories import ChallengeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return World(hide_reviews=False)
+
+
+def test_weighted_score_is_computed_by_the_database(world):
+    target = world.application(world.a)
+    # (5*2 + 2*1) / 3 = 4 ; (3*2 + 0*1) / 3 = 2 ; overall (12 + 6) / 6 = 3
+    world.submitted_review(target, world.reviewer_a, [5, 2])
+    world.submitted_review(target, world.reviewer_a2, [3, 0])
+    # A draft does not count.
+    Review.objects.create(target=target, reviewer=world.manager_a, state="draft")
+    row = dashboard_rows(world.manager_a, world.a, DashboardFilters()).get()
+    assert row.review_count == 2
+    assert row.visible_score == pytest.approx(3.0)
+
+
+def test_ranking_by_score(world):
+    low, high, none = (world.application(world.a) for _ in range(3))
+    world.submitted_review(low, world.reviewer_a, [1, 1])
+    world.submitted_review(high, world.reviewer_a, [5, 4])
+    rows = list(dashboard_rows(world.manager_a, world.a, DashboardFilters(sort="-score")))
+    assert [r.pk for r in rows] == [high.pk, low.pk, none.pk]
+    assert [r.rank for r in rows[:2]] == [1, 2]
+    rows = list(dashboard_rows(world.manager_a, world.a, DashboardFilters(sort="score")))
+    assert [r.pk for r in rows][:2] == [low.pk, high.pk]
+
+
+def test_only_submitted_applications_of_the_commune(world):
+    mine = world.application(world.a)
+    world.application(world.b)
+    world.draft(world.a)
+    rows = list(dashboard_rows(world.reviewer_a, world.a, DashboardFilters()))
+    assert [r.pk for r in rows] == [mine.pk]
+
+
+def test_filters_and_search(world):
+    challenge = ChallengeFactory(participation=world.a, title="Mobilité")
+    one = world.application(world.a, title="Vélos partagés")
+    two = world.application(world.a, title="Compost collectif")
+    one.application.challenges.add(challenge)
+    two.eligibility = ApplicationTarget.Eligibility.INELIGIBLE
+    two.decision = ""
+    two.save()
+    world.submitted_review(one, world.reviewer_a, [3, 3])
+
+    def pks(**kwargs):
+        return [r.pk for r in dashboard_rows(world.reviewer_a, world.a, DashboardFilters(**kwargs))]
+
+    assert pks(challenge=challenge.pk) == [one.pk]
+    assert pks(eligibility="ineligible") == [two.pk]
+    assert pks(reviewed_by_me="yes") == [one.pk]
+    assert pks(reviewed_by_me="no") == [two.pk]
+    assert pks(q="compost") == [two.pk]
+    assert pks(q=one.application.reference) == [one.pk]
+    assert pks(decision="none") == sorted([one.pk, two.pk], key=[one.pk, two.pk].index)
+
+
+def test_totals_and_progress(world):
+    targets = [world.application(world.a) for _ in range(4)]
+    targets[3].eligibility = ApplicationTarget.Eligibility.INELIGIBLE
+    targets[3].save()
+    world.submitted_review(targets[0], world.reviewer_a, [3, 3])
+    world.submitted_review(targets[1], world.reviewer_a2, [3, 3])
+    totals = dashboard_totals(world.reviewer_a, world.a)
+    assert totals["total"] == 4
+    assert totals["ineligible"] == 1
+    assert totals["in_review"] == 3
+    assert totals["reviewed"] == 2
+    assert totals["reviewed_by_me"] == 1
+    assert totals["reviewed_percent"] == 67
+    assert totals["mine_percent"] == 33
+
+
+def test_dashboard_page_filters_sort_and_pagination(client, world):
+    for _ in range(30):
+        world.application(world.a)
+    client.force_login(world.reviewer_a)
+    url = reverse("staff:dashboard", args=[world.a.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert len(page.context["page"].object_list) == 25
+    second = client.get(url, {"page": 2, "sort": "reference"})
+    assert len(second.context["page"].object_list) == 5
+    # Bad filter values are ignored, never a 500.
+    assert (
+        client.get(url, {"sort": "drop table", "challenge": "abc", "page": "x"}).status_code == 200
+    )
+
+
+def _populate(world, count):
+    for _ in range(count):
+        target = world.application(world.a)
+        target.application.challenges.add(ChallengeFactory(participation=world.a))
+        world.submitted_review(target, world.reviewer_a2, [4, 3])
+
+
+def _count_queries(client, world, django_assert_max_num_queries, count, bound):
+    _populate(world, count)
+    client.force_login(world.reviewer_a)
+    url = reverse("staff:dashboard", args=[world.a.pk])
+    with django_assert_max_num_queries(bound) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+QUERY_BOUND = 14
+
+
+def test_query_count_with_one_application(client, django_assert_max_num_queries):
+    world = World()
+    _count_queries(client, world, django_assert_max_num_queries, 1, QUERY_BOUND)
+
+
+def test_query_count_with_fifty_applications(client, django_assert_max_num_queries):
+    world = World()
+    _count_queries(client, world, django_assert_max_num_queries, 50, QUERY_BOUND)
+
+
+def test_query_count_is_the_same_with_1_and_50(client, django_assert_max_num_queries):
+    one = _count_queries(client, World(), django_assert_max_num_queries, 1, QUERY_BOUND)
+    fifty = _count_queries(client, World(), django_assert_max_num_queries, 50, QUERY_BOUND)
+    assert one == fifty
