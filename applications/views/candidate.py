@@ -97,7 +97,7 @@ def my_applications(request):
 
 @login_required
 def organisation_create(request):
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             organisation = organisations.create_organisation(user=request.user, **form.cleaned_data)
@@ -124,7 +124,7 @@ def organisation_create(request):
 def organisation_detail(request, pk):
     organisation = selectors.organisation_for_member(request.user, pk)
     is_owner = can_manage_organisation(request.user, organisation)
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not is_owner:
             raise PermissionDenied
@@ -193,7 +193,9 @@ def start(request, call_slug):
         .filter(call=call)
         .select_related("organisation")
     )
-    form = StartApplicationForm(request.POST or None, organisations=member_organisations)
+    form = StartApplicationForm(
+        request.POST if request.method == "POST" else None, organisations=member_organisations
+    )
     if request.method == "POST" and form.is_valid():
         try:
             application, created = drafting.start_application(

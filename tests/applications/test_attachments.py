@@ -1,0 +1,156 @@
+import os
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from applications.models import Attachment
+from applications.services.submission import submit_application
+from tests.applications.candidate_factories import (
+    PDF_BYTES,
+    PNG_BYTES,
+    complete_draft,
+    member_of,
+    office_bytes,
+)
+from tests.factories import ApplicationFactory, TeamMembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, application, name, content, kind="pitch_deck"):
+    return client.post(
+        reverse("applications:attachment_upload", args=[application.pk]),
+        {"kind": kind, "file": SimpleUploadedFile(name, content, content_type="application/pdf")},
+    )
+
+
+@pytest.fixture
+def draft_and_member(client):
+    application = ApplicationFactory()
+    member = member_of(application.organisation)
+    client.force_login(member)
+    return application, member
+
+
+def test_a_pdf_is_stored_privately_and_downloaded_byte_for_byte(client, draft_and_member, settings):
+    application, _member = draft_and_member
+    content = PDF_BYTES + os.urandom(2048)
+    response = upload(client, application, "Pitch deck.pdf", content)
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.content_type == "application/pdf"
+    assert attachment.original_name == "Pitch deck.pdf"
+    # Stored under a random name inside MEDIA_ROOT, never under the uploaded name.
+    assert "Pitch" not in attachment.file.name
+    assert os.path.exists(os.path.join(settings.MEDIA_ROOT, attachment.file.name))
+    download = client.get(reverse("applications:attachment_download", args=[attachment.pk]))
+    assert b"".join(download.streaming_content) == content
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Type"] == "application/pdf"
+
+
+def test_an_html_file_named_pdf_is_refused(client, draft_and_member):
+    application, _ = draft_and_member
+    html = b"<!DOCTYPE html><html><script>alert(1)</script></html>"
+    response = upload(client, application, "deck.pdf", html)
+    assert response.status_code == 400
+    assert "Type de fichier refusé" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_a_fake_pdf_header_elsewhere_is_refused(client, draft_and_member):
+    application, _ = draft_and_member
+    response = upload(client, application, "deck.pdf", b"xx%PDF-1.4 trailing")
+    assert response.status_code == 400
+
+
+def test_an_oversized_file_is_refused(client, draft_and_member):
+    application, _ = draft_and_member
+    big = PDF_BYTES + b"0" * (10 * 1024 * 1024)
+    response = upload(client, application, "deck.pdf", big)
+    assert response.status_code == 400
+    assert "10 Mo" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_an_empty_file_is_refused(client, draft_and_member):
+    application, _ = draft_and_member
+    response = upload(client, application, "deck.pdf", b"")
+    assert response.status_code == 400
+    assert not Attachment.objects.exists()
+
+
+def test_path_traversal_in_the_name_is_neutralised(client, draft_and_member, settings):
+    application, _ = draft_and_member
+    response = upload(client, application, "../../../etc/passwd\x00.pdf", PDF_BYTES)
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert "/" not in attachment.original_name and ".." not in attachment.original_name
+    assert attachment.original_name.endswith(".pdf")
+    stored = os.path.realpath(os.path.join(settings.MEDIA_ROOT, attachment.file.name))
+    assert stored.startswith(os.path.realpath(settings.MEDIA_ROOT))
+    backslashes = upload(client, application, "..\\..\\windows\\evil.pdf", PDF_BYTES)
+    assert backslashes.status_code == 302
+    assert Attachment.objects.get().original_name == "evil.pdf"  # replaced the previous deck
+
+
+def test_other_types_are_accepted_as_other_documents(client, draft_and_member):
+    application, _ = draft_and_member
+    assert upload(client, application, "plan.png", PNG_BYTES, kind="other").status_code == 302
+    assert (
+        upload(
+            client, application, "budget.xlsx", office_bytes("xl/workbook.xml"), "other"
+        ).status_code
+        == 302
+    )
+    assert upload(client, application, "lettre.docx", office_bytes(), "other").status_code == 302
+    types = set(Attachment.objects.values_list("content_type", flat=True))
+    assert types == {
+        "image/png",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }
+
+
+def test_a_plain_zip_named_docx_is_refused(client, draft_and_member):
+    application, _ = draft_and_member
+    response = upload(client, application, "lettre.docx", office_bytes("other.txt"), "other")
+    assert response.status_code == 400
+
+
+def test_the_pitch_deck_must_be_a_pdf(client, draft_and_member):
+    application, _ = draft_and_member
+    response = upload(client, application, "deck.png", PNG_BYTES)
+    assert response.status_code == 400
+    assert "doit être un PDF" in response.content.decode()
+
+
+def test_downloads_only_for_those_who_may_see_the_application(client):
+    application = complete_draft()
+    attachment = application.attachments.get()
+    url = reverse("applications:attachment_download", args=[attachment.pk])
+    commune = application.targets.get().participation.commune
+    staff = TeamMembershipFactory(commune=commune).user
+    other_staff = TeamMembershipFactory().user
+
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    client.force_login(staff)
+    assert client.get(url).status_code == 404  # a draft is never shown to staff
+    member = member_of(application.organisation)
+    submit_application(application=application, user=member)
+    assert client.get(url).status_code == 200
+    client.force_login(other_staff)
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_a_failed_upload_loses_nothing_saved(client, draft_and_member):
+    application, _ = draft_and_member
+    upload(client, application, "deck.pdf", PDF_BYTES)
+    response = upload(client, application, "deck.pdf", b"<html>")
+    assert response.status_code == 400
+    assert Attachment.objects.get().original_name == "deck.pdf"
