@@ -155,9 +155,9 @@ def test_the_worker_retries_through_celery_with_exponential_countdown(member, ca
     with (
         mock.patch.object(deliver_message, "retry", side_effect=RuntimeError("retry")) as retry,
         mock.patch.object(type(deliver_message), "request", task_request, create=True),
+        pytest.raises(RuntimeError, match="retry"),
     ):
-        with pytest.raises(RuntimeError, match="retry"):
-            deliver_message.run(message.pk)
+        deliver_message.run(message.pk)
     retry.assert_called_once_with(countdown=60.0)
     assert outbox.retry_delay(4) == datetime.timedelta(minutes=8)
     assert outbox.retry_delay(20) == datetime.timedelta(hours=1)
