@@ -1,0 +1,77 @@
+"""Exports of the team table: CSV with a byte-order mark, XLSX, scores per criterion."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.applications.staff_helpers import World
+from tests.factories import AdminFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    world = World(hide_reviews=False)
+    world.target = world.application(world.a, title="Énergie partagée")
+    world.submitted_review(world.target, world.reviewer_a, [4, 1])
+    world.submitted_review(world.target, world.reviewer_a2, [2, 3])
+    world.application(world.b, title="Projet de B")
+    return world
+
+
+def test_csv_has_a_bom_and_the_score_per_criterion(client, world):
+    client.force_login(world.manager_a)
+    response = client.get(reverse("staff:dashboard_export", args=[world.a.pk, "csv"]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    text = response.content.decode("utf-8-sig")
+    header, row = text.strip().splitlines()
+    assert "Innovation (coef. 2)" in header and "Faisabilité (coef. 1)" in header
+    assert "Énergie partagée" in row
+    assert "Projet de B" not in text
+    cells = row.split(";")
+    # Innovation mean 3, Faisabilité mean 2, weighted (8+1+4+3)/6 = 2.67
+    assert "3,0" in cells and "2,0" in cells and "2,67" in cells
+
+
+def test_xlsx_export(client, world):
+    client.force_login(world.reviewer_a)
+    response = client.get(reverse("staff:dashboard_export", args=[world.a.pk, "xlsx"]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Référence"
+    assert rows[1][3] == "Énergie partagée"
+    assert len(rows) == 2
+
+
+def test_admin_exports_a_whole_call(client, world):
+    client.force_login(AdminFactory())
+    response = client.get(reverse("staff:call_export", args=[world.call.pk, "xlsx"]))
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert {r[3] for r in rows[1:]} == {"Énergie partagée", "Projet de B"}
+
+
+def test_other_commune_and_unknown_format(client, world):
+    client.force_login(world.reviewer_b)
+    assert (
+        client.get(reverse("staff:dashboard_export", args=[world.a.pk, "csv"])).status_code == 404
+    )
+    assert client.get(f"/equipe/tableau/{world.b.pk}/export.pdf").status_code == 404
+
+
+def test_conflicted_reviewer_exports_no_scores(client, world):
+    from applications.services.review import declare_conflict
+    from tests.applications.staff_helpers import refresh
+
+    declare_conflict(user=world.reviewer_a, target=refresh(world.target))
+    client.force_login(world.reviewer_a)
+    text = client.get(reverse("staff:dashboard_export", args=[world.a.pk, "csv"])).content
+    row = text.decode("utf-8-sig").strip().splitlines()[1].split(";")
+    assert "2,0" not in row  # no per-criterion mean
+    assert "3,0" not in row
