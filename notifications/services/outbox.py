@@ -7,6 +7,7 @@ sweep after ``STUCK_AFTER``.
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from notifications.kinds import ALERTS, CALL_REMINDERS, unsubscribe_scope
 from notifications.models import OutboxMessage
@@ -80,14 +82,34 @@ def queue_message(*, recipient, kind, about, occasion="", context=None, email=No
     return message, True
 
 
+# After a failed publish, this process leaves messages to the sweep for a while
+# instead of paying the broker's connection timeout for each of them.
+BROKER_BACKOFF_SECONDS = 30
+_broker_down_until = 0.0
+
+
 def dispatch(message_id):
-    """Hand a message to Celery; with the broker down, the sweep sends it later."""
+    """Hand a message to Celery; with the broker down, the sweep sends it later.
+
+    Never raises: it runs after COMMIT, inside the request that made the change.
+    """
+    global _broker_down_until
     from notifications.tasks import deliver_message
 
+    if time.time() < _broker_down_until:
+        logger.warning("Broker recently down; outbox message %s left for the sweep", message_id)
+        return False
     try:
         deliver_message.delay(message_id)
-    except Exception:  # noqa: BLE001 - broker down: the periodic sweep delivers it
+    except (KombuOperationalError, OSError):
+        if not deliver_message.app.conf.task_always_eager:
+            _broker_down_until = time.time() + BROKER_BACKOFF_SECONDS
         logger.warning("Broker unavailable; outbox message %s left for the sweep", message_id)
+        return False
+    except Exception:  # noqa: BLE001 - the change is committed; the sweep or an admin retries
+        logger.exception("Outbox message %s not dispatched", message_id)
+        return False
+    return True
 
 
 def claim(message_id, now=None):
@@ -216,6 +238,11 @@ def deliver(message_id):
             return "failed"
         release_for_retry(message_id, error)
         return "retry"
+    except Exception as error:
+        # Not a delivery problem (a template, the data): retrying cannot help.
+        logger.exception("Outbox message %s cannot be rendered or sent", message_id)
+        mark_failed(message_id, f"{type(error).__name__}: {error}")
+        return "failed"
     return "sent"
 
 
@@ -255,9 +282,8 @@ def sweep(now=None, limit=500):
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
-    for message_id in ids:
-        dispatch(message_id)
-    return requeued + failed, len(ids)
+    dispatched = sum(1 for message_id in ids if dispatch(message_id))
+    return requeued + failed, dispatched
 
 
 def mark_read(user, message_id=None):

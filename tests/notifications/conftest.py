@@ -40,3 +40,13 @@ def member(db):
 def deliver_on_commit(django_capture_on_commit_callbacks):
     """Run the on-commit dispatch of messages queued inside the block (as after COMMIT)."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture(autouse=True)
+def _broker_reachable():
+    """Each test starts with no memory of an earlier broker outage."""
+    from notifications.services import outbox
+
+    outbox._broker_down_until = 0.0
+    yield
+    outbox._broker_down_until = 0.0

@@ -272,3 +272,39 @@ def test_mail_is_rendered_in_the_recipients_language(language, month, call):
         context={"topic": "x", "url": "https://qmi.example/"},
     )
     assert known.language == language
+
+
+def test_after_one_broker_failure_the_process_stops_waiting_for_it_for_a_while(member, call):
+    """With the broker down a request pays the connection timeout once, not per message."""
+    from qmi.celery import app
+
+    ids = [queue_for(member, call, occasion=str(n))[0].pk for n in range(3)]
+    app.conf.task_always_eager = False
+    try:
+        with (
+            time_machine.travel(timezone.now(), tick=False) as clock,
+            mock.patch.object(
+                deliver_message, "delay", side_effect=OperationalError("refused")
+            ) as delay,
+        ):
+            assert [outbox.dispatch(pk) for pk in ids] == [False, False, False]
+            assert delay.call_count == 1
+            clock.shift(datetime.timedelta(seconds=31))
+            delay.side_effect = None
+            assert outbox.dispatch(ids[0]) is True
+            assert delay.call_count == 2
+    finally:
+        app.conf.task_always_eager = True
+
+
+def test_a_message_that_cannot_be_rendered_fails_at_once_and_is_shown(
+    member, call, deliver_on_commit
+):
+    with deliver_on_commit():
+        message, _ = services.queue_message(
+            recipient=member, kind="no_such_kind", about=call, context={}
+        )
+    message.refresh_from_db()
+    assert message.state == OutboxMessage.State.FAILED
+    assert "TemplateDoesNotExist" in message.last_error
+    assert mail.outbox == []
