@@ -5,20 +5,27 @@ from calls.models import Tag
 from communes.models import Commune
 
 
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Checkboxes whose error-summary link points at the first box, not at "#"."""
+
+    def id_for_label(self, id_, index=None):
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
 class AlertForm(forms.Form):
     email = forms.EmailField(label=_("Votre adresse e-mail"))
     communes = forms.ModelMultipleChoiceField(
         label=_("Communes"),
         queryset=Commune.objects.order_by("name"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList,
         help_text=_("Être alerté quand un appel concernant ces communes ouvre."),
     )
     tags = forms.ModelMultipleChoiceField(
         label=_("Thématiques"),
         queryset=Tag.objects.order_by("name"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList,
         help_text=_("Être alerté quand un appel propose un défi sur ces thématiques."),
     )
 
