@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
+from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -31,8 +31,9 @@ def _page(request, rows):
 def _rendered(message):
     try:
         subject, body, html = render_message(message)
-    except TemplateDoesNotExist as error:
-        return {"error": _("Gabarit manquant : %(name)s") % {"name": error}}
+    except (TemplateDoesNotExist, TemplateSyntaxError) as error:
+        # A broken or missing template must not hide the message's metadata.
+        return {"error": _("Le message ne peut pas être affiché : %(error)s") % {"error": error}}
     return {"subject": subject, "body": body, "has_html": html is not None}
 
 
