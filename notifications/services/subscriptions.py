@@ -93,7 +93,3 @@ def unsubscribe(payload):
         call = Call.objects.filter(pk=payload["c"]).first()
         if call is not None:
             ReminderMute.objects.get_or_create(email=payload["e"], call=call)
-
-
-def resubscribe_reminders(email, call):
-    ReminderMute.objects.filter(email=email.lower(), call=call).delete()
