@@ -31,6 +31,10 @@ def _call_for(request, call_id, allowed):
 @staff_required
 def call_results(request, call_id):
     call = _call_for(request, call_id, can_view_results)
+    return _results_page(request, call)
+
+
+def _results_page(request, call, status=200):
     participations = list(selectors.call_results(call))
     return render(
         request,
@@ -42,6 +46,7 @@ def call_results(request, call_id):
             "can_publish": can_publish_results(request.user, call),
             "laureates": selectors.laureates(call=call) if call.results_published else [],
         },
+        status=status,
     )
 
 
@@ -55,12 +60,12 @@ def publish(request, call_id):
         queued = results.publish_results(user=request.user, call=call)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("Résultats publiés. %(count)d message(s) de décision mis en file d'envoi.")
-            % {"count": queued},
-        )
+        return _results_page(request, call, status=400)
+    messages.success(
+        request,
+        _("Résultats publiés. %(count)d message(s) de décision mis en file d'envoi.")
+        % {"count": queued},
+    )
     return redirect("staff:call_results", call_id=call.pk)
 
 

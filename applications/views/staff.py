@@ -1,5 +1,7 @@
 """Commune teams: dashboard, application page, screening, reviews, decisions."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,15 +39,15 @@ PAGE_SIZE = 25
 
 
 def staff_required(view):
+    """Log in first; then commune staff and metropolis admins only."""
     view = login_required(view)
 
+    @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.user.is_authenticated and not can_access_staff_area(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
     return wrapper
 
 
@@ -62,6 +64,10 @@ def home(request):
 @staff_required
 def dashboard(request, participation_id):
     participation = selectors.get_participation(request.user, participation_id)
+    return _dashboard(request, participation)
+
+
+def _dashboard(request, participation, status=200):
     challenges = list(participation.challenges.all())
     form = DashboardFilterForm(request.GET or None, challenges=challenges)
     filters = form.filters()
@@ -80,6 +86,7 @@ def dashboard(request, participation_id):
             "can_finalise": can_finalise(request.user, participation),
             "can_reopen": can_reopen(request.user, participation),
         },
+        status=status,
     )
 
 
@@ -253,6 +260,6 @@ def finalise(request, participation_id):
         selection.finalise_selection(user=request.user, participation=participation)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("La sélection est finalisée."))
+        return _dashboard(request, participation, status=400)
+    messages.success(request, _("La sélection est finalisée."))
     return redirect("staff:dashboard", participation_id=participation.pk)

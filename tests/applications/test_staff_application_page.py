@@ -1,0 +1,64 @@
+"""The staff application page: whole content, organisation, other communes, query count."""
+
+import html
+
+import pytest
+from django.urls import reverse
+
+from applications.models import ApplicationRevision, TeamNote
+from tests.applications.staff_helpers import World
+from tests.factories import AdminFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _page_with(world, count, client, django_assert_max_num_queries, bound=20):
+    target_a, _target_b = world.application(world.a, world.b)
+    for n in range(count):
+        reviewer = UserFactory()
+        world.submitted_review(target_a, reviewer, [3, 4])
+        TeamNote.objects.create(target=target_a, author=reviewer, body=f"Note {n}")
+        ApplicationRevision.objects.create(
+            application=target_a.application, number=n + 1, content={"title": f"v{n}"}
+        )
+    client.force_login(world.manager_a)
+    with django_assert_max_num_queries(bound) as captured:
+        response = client.get(reverse("staff:application", args=[target_a.pk]))
+    assert response.status_code == 200
+    return response, len(captured.captured_queries)
+
+
+def test_page_shows_content_organisation_and_other_communes(client, django_assert_max_num_queries):
+    world = World()
+    response, _ = _page_with(world, 2, client, django_assert_max_num_queries)
+    body = response.content.decode()
+    application = response.context["application"]
+    assert application.summary in body
+    assert application.organisation.name in body
+    assert world.b.commune.name in body
+    assert "Version 2" in body and "Note 1" in body
+
+
+def test_query_count_is_the_same_with_1_and_20_reviews(client, django_assert_max_num_queries):
+    _, one = _page_with(World(), 1, client, django_assert_max_num_queries)
+    _, many = _page_with(World(), 20, client, django_assert_max_num_queries)
+    assert one == many
+
+
+def test_finalising_outside_the_quota_is_a_clear_400(client):
+    world = World(quota_min=1, quota_max=2)
+    world.application(world.a)
+    client.force_login(world.manager_a)
+    response = client.post(reverse("staff:finalise_selection", args=[world.a.pk]))
+    assert response.status_code == 400
+    assert "Retenez entre 1 et 2 projets" in response.content.decode()
+    world.a.refresh_from_db()
+    assert world.a.selection_finalised_at is None
+
+
+def test_publishing_before_every_commune_finalised_is_a_clear_400(client):
+    world = World(quota_min=1, quota_max=2)
+    client.force_login(AdminFactory())
+    response = client.post(reverse("staff:publish_results", args=[world.call.pk]))
+    assert response.status_code == 400
+    assert "n'ont pas finalisé leur sélection" in html.unescape(response.content.decode())
