@@ -61,3 +61,9 @@ def query_replace(context, **kwargs):
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def error_anchor(bound_field):
+    """The id an error summary links to; a group of boxes has no label id, so its first box."""
+    return bound_field.id_for_label or f"{bound_field.auto_id}_0"
