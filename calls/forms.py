@@ -241,7 +241,7 @@ class DefaultCriterionForm(CriterionForm):
     """A default criterion is saved even if left as proposed."""
 
     def has_changed(self):
-        return bool(self.initial) or super().has_changed()
+        return bool(self.initial.get("name")) or super().has_changed()
 
 
 def criterion_formset_for_new_call(data=None):
