@@ -62,3 +62,28 @@ def test_publishing_before_every_commune_finalised_is_a_clear_400(client):
     response = client.post(reverse("staff:publish_results", args=[world.call.pk]))
     assert response.status_code == 400
     assert "n'ont pas finalisé leur sélection" in html.unescape(response.content.decode())
+
+
+def test_attachments_are_linked_and_downloadable_by_the_team_only(client):
+    from django.core.files.base import ContentFile
+
+    from applications.models import Attachment
+
+    world = World()
+    target = world.application(world.a)
+    attachment = Attachment(
+        application=target.application,
+        original_name="pitch.pdf",
+        content_type="application/pdf",
+        size=8,
+        sha256="0" * 64,
+    )
+    attachment.file.save("pitch.pdf", ContentFile(b"%PDF-1.4"), save=False)
+    attachment.save()
+    url = reverse("applications:attachment_download", args=[attachment.pk])
+    client.force_login(world.reviewer_a)
+    page = client.get(reverse("staff:application", args=[target.pk])).content.decode()
+    assert f'href="{url}"' in page
+    assert client.get(url).status_code == 200
+    client.force_login(world.reviewer_b)
+    assert client.get(url).status_code == 404
