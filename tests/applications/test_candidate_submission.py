@@ -194,3 +194,14 @@ def test_no_withdrawal_once_results_are_published(client):
     client.force_login(member)
     client.post(reverse("applications:withdraw", args=[application.pk]))
     assert Application.objects.get(pk=application.pk).state == "submitted"
+
+
+def test_the_service_itself_refuses_at_closes_at():
+    from applications.services.submission import SubmissionRefused
+
+    application = complete_draft()
+    member = member_of(application.organisation)
+    with pytest.raises(SubmissionRefused):
+        submit_application(application=application, user=member, now=application.call.closes_at)
+    assert Application.objects.get(pk=application.pk).state == "draft"
+    assert Edition.objects.get(pk=application.call.edition_id).last_application_number == 0

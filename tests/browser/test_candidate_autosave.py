@@ -1,6 +1,5 @@
 """Autosave while typing: the draft is saved without pressing any button."""
 
-from applications.models import Application
 from tests.applications.candidate_factories import member_of
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, ApplicationFactory
