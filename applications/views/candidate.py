@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError
 from django.http import FileResponse, Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -316,6 +317,17 @@ def step(request, pk, step):
                     if conflict.current.updated_by
                     else _("Un autre membre")
                 }
+                if autosave:
+                    return JsonResponse({"error": message, "conflict": True}, status=409)
+                messages.warning(request, message)
+            except OperationalError:
+                # SQLite refuses a second writer instead of queueing it: same answer
+                # as a conflict, nothing typed is lost.
+                status = 409
+                message = _(
+                    "Un autre membre enregistrait cette candidature au même instant : "
+                    "vos saisies ne sont pas encore enregistrées, enregistrez à nouveau."
+                )
                 if autosave:
                     return JsonResponse({"error": message, "conflict": True}, status=409)
                 messages.warning(request, message)
