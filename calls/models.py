@@ -108,7 +108,9 @@ class Call(models.Model):
         CLOSED = "closed", _("clos")
         RESULTS = "results", _("résultats publiés")
 
-    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="calls")
+    edition = models.ForeignKey(
+        Edition, on_delete=models.PROTECT, related_name="calls", verbose_name=_("édition")
+    )
     title = models.CharField(_("titre"), max_length=200)
     slug = models.SlugField(_("identifiant d'URL"), max_length=120, unique=True)
     summary = models.TextField(_("présentation"), blank=True)
@@ -216,8 +218,12 @@ class Call(models.Model):
 class Participation(models.Model):
     """A commune taking part in an edition, with its innovation quarter and quota."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="participations")
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="participations")
+    edition = models.ForeignKey(
+        Edition, on_delete=models.PROTECT, related_name="participations", verbose_name=_("édition")
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="participations", verbose_name=_("commune")
+    )
     call = models.ForeignKey(
         Call,
         on_delete=models.SET_NULL,
