@@ -82,3 +82,41 @@ def test_admin_creates_and_publishes_a_call_then_a_visitor_sees_it(site, transac
     site.goto("/appels/")
     site.goto(f"/editions/{edition.slug}/")
     site.goto("/communes/")
+
+
+def test_admin_invites_a_reviewer_who_creates_an_account(site, transactional_db):
+    from django.core import mail
+
+    from communes.models import TeamMembership
+    from tests.browser.conftest import link_in_mail
+
+    admin = AdminFactory(email="admin@example.org")
+    commune = CommuneFactory(name="Argenteuil", slug="argenteuil")
+    log_in(site, admin.email, "a-Strong-passw0rd")
+    page = site.goto(f"/gestion/communes/{commune.pk}/equipe/")
+    page.get_by_label("Adresse e-mail").fill("rita@ville.example")
+    page.get_by_label("responsable").check()
+    page.get_by_role("button", name="Envoyer l'invitation").click()
+    page.wait_for_load_state("load")
+    site.check()
+    assert page.get_by_text("Invitation envoyée à rita@ville.example").count() == 1
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["rita@ville.example"]
+
+    page.context.clear_cookies()
+    page.goto(link_in_mail(mail.outbox[0].body))
+    site.check()
+    page.get_by_label("Nom complet").fill("Rita Évaluatrice")
+    page.locator("#id_password1").fill("un-Mot-de-passe-solide-42")
+    page.locator("#id_password2").fill("autre-chose-42")
+    page.get_by_role("button", name=re.compile("Créer mon compte")).click()
+    page.wait_for_load_state("load")
+    site.check()
+    assert page.locator("#id_full_name").input_value() == "Rita Évaluatrice"
+    page.locator("#id_password1").fill("un-Mot-de-passe-solide-42")
+    page.locator("#id_password2").fill("un-Mot-de-passe-solide-42")
+    page.get_by_role("button", name=re.compile("Créer mon compte")).click()
+    page.wait_for_load_state("load")
+    site.check()
+    membership = TeamMembership.objects.get(user__email="rita@ville.example")
+    assert membership.commune == commune and membership.role == "manager"
+    assert page.locator("#account-menu").inner_text() == "Rita Évaluatrice"
