@@ -1,4 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from calls import services
@@ -51,6 +53,15 @@ class CallAdmin(SimpleHistoryAdmin):
     readonly_fields = ["published_at", "results_published_at", "created_at", "updated_at"]
     inlines = [CriterionInline, CallQuestionInline, ParticipationInline]
     list_select_related = ["edition"]
+    actions = ["publish"]
+
+    @admin.action(description=_("Publier les appels sélectionnés"))
+    def publish(self, request, queryset):
+        for call in queryset:
+            try:
+                services.publish_call(call)
+            except ValidationError as error:
+                self.message_user(request, f"{call} : {' '.join(error.messages)}", messages.ERROR)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
