@@ -12,6 +12,7 @@ DEMO_LOGINS = [
     ("manager.argenteuil@qmi.example", "manager, Argenteuil"),
     ("reviewer.argenteuil@qmi.example", "reviewer, Argenteuil"),
     ("manager.issy@qmi.example", "manager, Issy-les-Moulineaux"),
+    ("manager.sucy@qmi.example", "manager, Sucy-en-Brie"),
     ("startup@qmi.example", "candidate (Vélo Vert SAS)"),
     ("startup2@qmi.example", "candidate (Quartier Compost)"),
 ]
@@ -21,6 +22,7 @@ PEOPLE = {
     "manager.argenteuil@qmi.example": ("Marc Responsable", {}),
     "reviewer.argenteuil@qmi.example": ("Rita Évaluatrice", {}),
     "manager.issy@qmi.example": ("Inès Responsable", {}),
+    "manager.sucy@qmi.example": ("Simon Responsable", {}),
     "startup@qmi.example": ("Sam Fondateur", {}),
     "startup2@qmi.example": ("Sarah Fondatrice", {}),
 }
@@ -29,6 +31,7 @@ TEAMS = [
     ("manager.argenteuil@qmi.example", "Argenteuil", TeamMembership.Role.MANAGER),
     ("reviewer.argenteuil@qmi.example", "Argenteuil", TeamMembership.Role.REVIEWER),
     ("manager.issy@qmi.example", "Issy-les-Moulineaux", TeamMembership.Role.MANAGER),
+    ("manager.sucy@qmi.example", "Sucy-en-Brie", TeamMembership.Role.MANAGER),
 ]
 
 

@@ -25,7 +25,7 @@ os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/qmi-bench.sqlite3")
 
 def pages():
     """(persona e-mail or None, URL) pairs; URLs are resolved after setup."""
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
     from calls.models import Call
 
@@ -39,13 +39,20 @@ def pages():
         ("manager.argenteuil@qmi.example", "/equipe/"),
         ("admin@qmi.example", "/gestion/"),
     ]
-    try:
-        if open_call:
-            candidates.append(
-                ("admin@qmi.example", reverse("staff:call_results", args=[open_call.pk]))
-            )
-    except NoReverseMatch:
-        pass
+    if open_call:
+        from applications.models import ApplicationTarget
+        from calls.models import Participation
+
+        argenteuil = Participation.objects.get(call=open_call, commune__slug="argenteuil")
+        target = ApplicationTarget.objects.filter(participation=argenteuil).first()
+        manager = "manager.argenteuil@qmi.example"
+        candidates += [
+            (manager, reverse("staff:dashboard", args=[argenteuil.pk])),
+            (manager, reverse("staff:dashboard", args=[argenteuil.pk]) + "?sort=-score"),
+            (manager, reverse("staff:application", args=[target.pk])),
+            ("admin@qmi.example", reverse("staff:call_results", args=[open_call.pk])),
+            ("admin@qmi.example", reverse("notifications:outbox")),
+        ]
     return candidates
 
 

@@ -98,8 +98,12 @@ def laureates(call=None, commune=None, edition=None):
     """Selected applications of calls whose results are published."""
     from applications.models import ApplicationTarget
 
+    from applications.models import Application
+
+    # A withdrawn application is never shown, even if it had been selected.
     targets = ApplicationTarget.objects.filter(
         decision=ApplicationTarget.Decision.SELECTED,
+        application__state=Application.State.SUBMITTED,
         application__call__results_published_at__isnull=False,
         application__call__published_at__isnull=False,
     ).select_related(
@@ -115,7 +119,7 @@ def laureates(call=None, commune=None, edition=None):
         targets = targets.filter(participation__commune=commune)
     if edition is not None:
         targets = targets.filter(participation__edition=edition)
-    return targets.order_by("participation__commune__name", "application__title")
+    return targets.order_by("participation__commune__name", "selection_slot")
 
 
 # Back-office reads.

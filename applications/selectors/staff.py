@@ -297,24 +297,6 @@ def call_results(call):
     )
 
 
-def laureates(*, call=None, commune=None, edition=None):
-    """Selected applications whose results are published, for the public pages."""
-    rows = ApplicationTarget.objects.filter(
-        decision=Decision.SELECTED,
-        application__state=Application.State.SUBMITTED,
-        participation__call__results_published_at__isnull=False,
-    )
-    if call is not None:
-        rows = rows.filter(participation__call=call)
-    if commune is not None:
-        rows = rows.filter(participation__commune=commune)
-    if edition is not None:
-        rows = rows.filter(participation__edition=edition)
-    return rows.select_related(
-        "application__organisation", "participation__commune", "participation__call"
-    ).order_by("participation__commune__name", "selection_slot")
-
-
 @dataclass(frozen=True)
 class PublishedDecision:
     commune: str

@@ -1,26 +1,16 @@
-"""Published results for the public and candidate pages (one line to include).
+"""Published decisions for the candidate pages (one line to include).
 
     {% load results_tags %}
-    {% laureates_list call=call %}            (or commune=..., edition=...)
-    {% decisions_of application %}            (candidate side)
+    {% decisions_of application %}
 
 Nothing shows before a metropolis admin publishes the call's results.
 """
 
 from django import template
 
-from applications.selectors.staff import laureates, published_decisions
+from applications.selectors.staff import published_decisions
 
 register = template.Library()
-
-
-@register.inclusion_tag("applications/staff/results/_laureates.html")
-def laureates_list(call=None, commune=None, edition=None, heading_level=2):
-    return {
-        "laureates": list(laureates(call=call, commune=commune, edition=edition)),
-        "show_commune": commune is None,
-        "heading": f"h{heading_level}",
-    }
 
 
 @register.inclusion_tag("applications/staff/results/_decisions.html")

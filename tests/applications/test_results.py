@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import ApplicationTarget
-from applications.selectors.staff import laureates, published_decisions
+from applications.selectors.staff import published_decisions
+from calls.selectors import laureates
 from applications.services.results import publish_results
 from applications.services.selection import decide, finalise_selection
 from notifications.models import OutboxMessage

@@ -1,7 +1,8 @@
-"""The template tags that show published results on public and candidate pages."""
+"""The template tag that shows published decisions on the candidate pages."""
 
 import pytest
 from django.template import Context, Template
+from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import ApplicationTarget
@@ -29,17 +30,24 @@ def world():
 
 
 def test_nothing_before_publication(world):
-    assert "Lauréat du quartier" not in _render("{% laureates_list call=call %}", call=world.call)
     html = _render("{% decisions_of application %}", application=world.laureate.application)
     assert "Bravo" not in html
 
 
-def test_laureates_and_decisions_once_published(world):
+def test_decisions_once_published(world):
     world.call.results_published_at = timezone.now()
     world.call.save()
-    html = _render("{% laureates_list call=call %}", call=world.call)
-    assert "Lauréat du quartier" in html and "Projet écarté" not in html
-    html = _render("{% laureates_list commune=commune %}", commune=world.a.commune)
-    assert "Lauréat du quartier" in html
+    html = _render("{% decisions_of application %}", application=world.laureate.application)
+    assert "Bravo" in html
     html = _render("{% decisions_of application %}", application=world.other.application)
     assert world.a.commune.name in html and "non retenue" in html and "Pas cette fois" in html
+
+
+def test_candidate_page_shows_the_decision_only_once_published(world, client):
+    member = world.laureate.application.organisation.memberships.first().user
+    client.force_login(member)
+    url = reverse("applications:detail", args=[world.laureate.application.pk])
+    assert "Bravo" not in client.get(url).content.decode()
+    world.call.results_published_at = timezone.now()
+    world.call.save()
+    assert "Bravo" in client.get(url).content.decode()
