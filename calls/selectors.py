@@ -96,9 +96,7 @@ def commune_for_page(user, slug):
 
 def laureates(call=None, commune=None, edition=None):
     """Selected applications of calls whose results are published."""
-    from applications.models import ApplicationTarget
-
-    from applications.models import Application
+    from applications.models import Application, ApplicationTarget
 
     # A withdrawn application is never shown, even if it had been selected.
     targets = ApplicationTarget.objects.filter(

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from applications.models import ApplicationTarget
 from applications.selectors.staff import published_decisions
-from calls.selectors import laureates
 from applications.services.results import publish_results
 from applications.services.selection import decide, finalise_selection
+from calls.selectors import laureates
 from notifications.models import OutboxMessage
 from notifications.services import render_message
 from tests.applications.staff_helpers import World, refresh
