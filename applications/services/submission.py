@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import Application
+from applications.models import Application, ApplicationTarget
 from applications.permissions.candidate import can_withdraw_application, is_member
 from applications.services.drafting import is_complete, missing_by_step, record_revision
 from calls.models import Edition
@@ -105,4 +105,10 @@ def withdraw_application(*, application, user, now=None):
         locked.withdrawn_at = now or timezone.now()
         locked.updated_by = user
         locked.save()
+        # A withdrawn project gives its seat back, so the commune can select another.
+        for target in locked.targets.select_for_update().exclude(decision=""):
+            target.decision = ApplicationTarget.Decision.NONE
+            target.selection_slot = None
+            target._history_user = user
+            target.save(update_fields=["decision", "selection_slot"])
     return locked

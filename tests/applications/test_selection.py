@@ -53,6 +53,18 @@ def test_decisions_take_and_free_seats(world):
     assert _select(world, targets[3]).selection_slot == 2
 
 
+def test_a_withdrawn_laureate_gives_its_seat_back(world):
+    from applications.services.submission import withdraw_application
+
+    targets = [world.application(world.a) for _ in range(4)]
+    for target in targets[:3]:
+        _select(world, target)
+    member = targets[0].application.organisation.memberships.first().user
+    withdraw_application(application=targets[0].application, user=member)
+    assert refresh(targets[0]).decision == "" and refresh(targets[0]).selection_slot is None
+    assert _select(world, targets[3]).selection_slot == 1
+
+
 def test_quota_message_on_the_page_and_nothing_lost(client, world):
     targets = [world.application(world.a) for _ in range(4)]
     for target in targets[:3]:
