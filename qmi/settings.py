@@ -166,6 +166,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
 }
 CELERY_TIMEZONE = "Europe/Paris"
+# Days after a call's close when reviewers with pending reviews get a reminder.
+QMI_REVIEW_REMINDER_DAYS = int(os.environ.get("QMI_REVIEW_REMINDER_DAYS", "7"))
 CELERY_BEAT_SCHEDULE = {
     # Outbox: pending rows a lost broker message left, rows of dead workers.
     "notifications-sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},

@@ -21,7 +21,7 @@ from notifications.services.outbox import queue_message
 # fact: deploying on an old database sends nothing about past calls.
 ANNOUNCE_WITHIN = timedelta(days=7)
 # Reviewers with pending reviews are reminded this long after the close.
-REVIEW_REMINDER_AFTER = timedelta(days=getattr(settings, "QMI_REVIEW_REMINDER_DAYS", 7))
+REVIEW_REMINDER_AFTER = timedelta(days=settings.QMI_REVIEW_REMINDER_DAYS)
 REVIEW_REMINDER_WITHIN = timedelta(days=14)
 
 
