@@ -4,6 +4,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Invitation
+
 insee_code_validator = RegexValidator(
     r"^(\d{5}|2[AB]\d{3})$", _("Un code INSEE compte 5 caractères (ex. 95018).")
 )
@@ -55,18 +57,9 @@ class TeamMembership(models.Model):
         return f"{self.user} – {self.commune} ({self.get_role_display()})"
 
 
-class TeamInvitationQuerySet(models.QuerySet):
-    def pending(self, now=None):
-        from django.utils import timezone
-
-        now = now or timezone.now()
-        return self.filter(accepted_at__isnull=True, expires_at__gt=now)
-
-
-class TeamInvitation(models.Model):
+class TeamInvitation(Invitation):
     """An invitation by e-mail to join a commune's team; the account is created on acceptance."""
 
-    email = models.EmailField(_("adresse e-mail"))
     commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="invitations")
     role = models.CharField(
         _("rôle"),
@@ -74,40 +67,13 @@ class TeamInvitation(models.Model):
         choices=TeamMembership.Role.choices,
         default=TeamMembership.Role.REVIEWER,
     )
-    token = models.CharField(max_length=64, unique=True, editable=False)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("invité par"),
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(_("expire le"))
-    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
-    objects = TeamInvitationQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Invitation.Meta):
         verbose_name = _("invitation dans une équipe communale")
         verbose_name_plural = _("invitations dans les équipes communales")
-        ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.email} → {self.commune} ({self.get_role_display()})"
 
-    def save(self, *args, **kwargs):
-        self.email = (self.email or "").strip().lower()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("calls:team_invitation", kwargs={"token": self.token})
-
-    @property
-    def is_expired(self):
-        from django.utils import timezone
-
-        return self.accepted_at is None and self.expires_at <= timezone.now()

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Invitation
 from applications.validators import validate_siret
 
 
@@ -98,44 +99,22 @@ class OrganisationMembership(models.Model):
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
 
 
-class OrganisationInvitationQuerySet(models.QuerySet):
-    def pending(self, now=None):
-        from django.utils import timezone
-
-        now = now or timezone.now()
-        return self.filter(accepted_at__isnull=True, expires_at__gt=now)
-
-
-class OrganisationInvitation(models.Model):
+class OrganisationInvitation(Invitation):
     """An invitation by e-mail to join an organisation, accepted through a secret link."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="invitations"
     )
-    email = models.EmailField(_("adresse e-mail"))
     role = models.CharField(
         _("rôle"),
         max_length=8,
         choices=OrganisationMembership.Role.choices,
         default=OrganisationMembership.Role.MEMBER,
     )
-    token = models.CharField(max_length=64, unique=True, editable=False)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
-    objects = OrganisationInvitationQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Invitation.Meta):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
-        ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
