@@ -89,7 +89,7 @@ class TeamNote(models.Model):
 
     target = models.ForeignKey(ApplicationTarget, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField(_("note"))
+    body = models.TextField(_("texte de la note"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
