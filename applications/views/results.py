@@ -20,6 +20,7 @@ from applications.selectors.audit import audit_entries
 from applications.services import exports, results, selection
 from applications.views.staff import export_response, staff_required
 from calls.models import Call
+from calls.selectors import laureates
 
 
 def _call_for(request, call_id, allowed):
@@ -44,7 +45,7 @@ def _results_page(request, call, status=200):
             "participations": participations,
             "all_finalised": bool(participations) and all(p.is_finalised for p in participations),
             "can_publish": can_publish_results(request.user, call),
-            "laureates": selectors.laureates(call=call) if call.results_published else [],
+            "laureates": laureates(call=call) if call.results_published else [],
         },
         status=status,
     )
