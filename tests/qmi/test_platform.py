@@ -120,3 +120,33 @@ def test_pages_use_no_cdn(client, db):
     assert "/static/js-lib-bootstrap5/css/bootstrap.min.css" in html
     assert "cdn" not in html.lower()
     assert "htmx" in html
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_translation_catalogues_are_complete(language):
+    import polib
+
+    catalogue = polib.pofile(str(ROOT / "locale" / language / "LC_MESSAGES" / "django.po"))
+    assert catalogue.untranslated_entries() == []
+    assert catalogue.fuzzy_entries() == []
+
+
+def test_the_site_speaks_english_when_asked(client, db, settings):
+    import datetime
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/").content.decode()
+    assert 'lang="en"' in html and "Calls for projects" in html
+    deadline = datetime.datetime(2025, 3, 17, 22, 59, tzinfo=datetime.UTC)
+    template = Template("{% load qmi_tags %}{{ deadline|paris_datetime }}")
+    with translation.override("en"):
+        assert template.render(Context({"deadline": deadline})) == (
+            "17 March 2025 at 23:59 (Paris time)"
+        )
+    with translation.override("fr"):
+        assert template.render(Context({"deadline": deadline})) == (
+            "17 mars 2025 à 23 h 59 (heure de Paris)"
+        )
