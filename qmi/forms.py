@@ -1,0 +1,42 @@
+"""Form fields shared by the apps."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+MAX_ID = 2**63 - 1  # the largest primary key any supported database stores
+
+
+def parse_id(value):
+    """An id typed by a client, or None when it cannot be a primary key (e.g. "²", 10**30)."""
+    value = str(value).strip()
+    if not (value.isascii() and value.isdecimal()):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
+class IdChoiceMixin:
+    """Refuse ids a database cannot hold before they reach a query (a 400, not a 500)."""
+
+    def _check_id(self, value):
+        if value in self.empty_values:
+            return
+        if parse_id(value) is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+
+
+class ModelChoiceField(IdChoiceMixin, forms.ModelChoiceField):
+    def to_python(self, value):
+        self._check_id(value)
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(IdChoiceMixin, forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for item in value or []:
+            self._check_id(item)
+        return super()._check_values(value)
