@@ -271,6 +271,32 @@ class Participation(models.Model):
             )
         if self.call_id and self.edition_id and self.call.edition_id != self.edition_id:
             raise ValidationError({"call": _("L'appel doit appartenir à la même édition.")})
+        if self.pk:
+            self._clean_quota_against_selection()
+
+    def _clean_quota_against_selection(self):
+        """Quotas never fall below what the commune has already selected, nor move once final."""
+        saved = Participation.objects.filter(pk=self.pk).values("quota_min", "quota_max").first()
+        if saved is None:
+            return
+        changed = (saved["quota_min"], saved["quota_max"]) != (self.quota_min, self.quota_max)
+        if changed and self.is_finalised:
+            raise ValidationError(
+                _(
+                    "La sélection de cette commune est finalisée : rouvrez-la avant de changer ses quotas."
+                )
+            )
+        selected = self.targets.filter(decision="selected").count()
+        if self.quota_max is not None and self.quota_max < selected:
+            raise ValidationError(
+                {
+                    "quota_max": _(
+                        "La commune a déjà retenu %(count)d projets : le maximum ne peut pas "
+                        "être inférieur."
+                    )
+                    % {"count": selected}
+                }
+            )
 
     @property
     def is_finalised(self):

@@ -112,3 +112,31 @@ def test_edition_ends_after_start():
 def test_criterion_weight_positive():
     call = CallFactory()
     integrity_error(lambda: Criterion.objects.create(call=call, name="X", weight=0))
+
+
+def test_quota_max_never_below_what_is_already_selected():
+    from tests.factories import ApplicationTargetFactory
+
+    participation = ParticipationFactory(quota_min=1, quota_max=3)
+    for slot in (1, 2):
+        ApplicationTargetFactory(
+            participation=participation,
+            application__call=participation.call,
+            decision="selected",
+            selection_slot=slot,
+        )
+    participation.quota_max = 1
+    with pytest.raises(ValidationError) as error:
+        participation.full_clean()
+    assert "quota_max" in error.value.message_dict
+    participation.quota_max = 2
+    participation.full_clean()
+
+
+def test_quotas_of_a_finalised_selection_do_not_move():
+    participation = ParticipationFactory(quota_min=1, quota_max=3)
+    participation.selection_finalised_at = timezone.now()
+    participation.save()
+    participation.quota_max = 4
+    with pytest.raises(ValidationError, match="rouvrez-la"):
+        participation.full_clean()
