@@ -283,7 +283,8 @@ class Participation(models.Model):
         if changed and self.is_finalised:
             raise ValidationError(
                 _(
-                    "La sélection de cette commune est finalisée : rouvrez-la avant de changer ses quotas."
+                    "La sélection de cette commune est finalisée : "
+                    "rouvrez-la avant de changer ses quotas."
                 )
             )
         selected = self.targets.filter(decision="selected").count()
