@@ -5,6 +5,7 @@ answer here; views and services both ask these functions.
 """
 
 from accounts.roles import roles_of
+from applications.models import Review
 
 __all__ = [
     "can_access_staff_area",
@@ -20,6 +21,7 @@ __all__ = [
     "can_view_audit_log",
     "can_view_participation",
     "can_view_results",
+    "has_conflict",
     "is_manager_of",
     "scores_always_visible",
 ]
@@ -44,9 +46,26 @@ def _selection_open(participation):
     return not participation.is_finalised and not (call and call.results_published)
 
 
+def has_conflict(user, target):
+    """Whether the user declared a conflict of interest on this target.
+
+    Uses the ``my_conflict`` annotation of the staff selectors (computed for
+    the same user) when present, so a page asks the database nothing more.
+    """
+    annotated = getattr(target, "my_conflict", None)
+    if annotated is not None:
+        return annotated
+    return Review.objects.filter(target=target, reviewer=user, conflict_of_interest=True).exists()
+
+
 def can_screen(user, target):
-    """Managers screen the applications of their commune until the selection is locked."""
-    return is_manager_of(user, target.participation) and _selection_open(target.participation)
+    """Managers screen the applications of their commune until the selection is locked,
+    unless they declared a conflict of interest on it."""
+    return (
+        is_manager_of(user, target.participation)
+        and _selection_open(target.participation)
+        and not has_conflict(user, target)
+    )
 
 
 def can_review(user, target, review=None):
@@ -67,6 +86,7 @@ def can_decide(user, target):
         and target.application.is_submitted
         and target.eligibility != target.Eligibility.INELIGIBLE
         and _selection_open(target.participation)
+        and not has_conflict(user, target)
     )
 
 

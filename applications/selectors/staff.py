@@ -27,7 +27,7 @@ from django.shortcuts import get_object_or_404
 from accounts.roles import roles_of
 from applications.models import Application, ApplicationTarget, Review, ReviewScore
 from applications.permissions.staff import scores_always_visible
-from calls.models import Challenge, Participation
+from calls.models import Call, Challenge, Participation
 
 Decision = ApplicationTarget.Decision
 Eligibility = ApplicationTarget.Eligibility
@@ -51,13 +51,14 @@ SORTS = {
 def staff_targets(user):
     """The one answer to "which targeted communes' files may this staff member see?".
 
-    Submitted applications only (never drafts), and for commune staff only the
-    rows of their own communes: another commune's reviews and decisions hang
-    off rows they never get.
+    Submitted applications of calls the user may see (commune staff never see
+    an unpublished call), and for commune staff only the rows of their own
+    communes: another commune's reviews and decisions hang off rows they never get.
     """
     roles = roles_of(user)
     targets = ApplicationTarget.objects.filter(
-        application__in=Application.objects.visible_to(user).submitted()
+        application__in=Application.objects.visible_to(user).submitted(),
+        participation__call__in=Call.objects.visible_to(user),
     )
     if roles.is_metropolis_admin:
         return targets
@@ -67,9 +68,9 @@ def staff_targets(user):
 def staff_participations(user):
     """Participations (call x commune) whose dashboard the user may open."""
     roles = roles_of(user)
-    participations = Participation.objects.filter(call__isnull=False).select_related(
-        "call", "commune", "edition"
-    )
+    participations = Participation.objects.filter(
+        call__in=Call.objects.visible_to(user)
+    ).select_related("call", "commune", "edition")
     if not roles.is_metropolis_admin:
         participations = participations.filter(commune_id__in=roles.staff_communes)
     submitted = Q(targets__application__state=Application.State.SUBMITTED)
@@ -117,6 +118,12 @@ def _visibility_condition(user, participation):
     return visible
 
 
+def _my_conflict(user):
+    return Exists(
+        Review.objects.filter(target=OuterRef("pk"), reviewer=user, conflict_of_interest=True)
+    )
+
+
 def _mine(user, field):
     return Subquery(Review.objects.filter(target=OuterRef("pk"), reviewer=user).values(field)[:1])
 
@@ -134,11 +141,7 @@ def scored_targets(user, participation, criteria=()):
                 distinct=True,
             ),
             my_review_state=_mine(user, "state"),
-            my_conflict=Exists(
-                Review.objects.filter(
-                    target=OuterRef("pk"), reviewer=user, conflict_of_interest=True
-                )
-            ),
+            my_conflict=_my_conflict(user),
             raw_score=weighted_score_expression(),
         )
     )
@@ -234,15 +237,18 @@ def dashboard_totals(user, participation):
 
 
 def get_target(user, target_id):
-    """A forged id, or another commune's row, gives 404."""
+    """A forged id, or another commune's row, gives 404. ``my_conflict`` spares
+    the permission checks a query each."""
     return get_object_or_404(
-        staff_targets(user).select_related(
+        staff_targets(user)
+        .select_related(
             "application__organisation",
             "application__call",
             "participation__commune",
             "participation__call",
             "participation__edition",
-        ),
+        )
+        .annotate(my_conflict=_my_conflict(user)),
         pk=target_id,
     )
 

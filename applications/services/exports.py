@@ -74,16 +74,28 @@ def _round(value):
     return None if value is None else round(value, 2)
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Candidate text as inert text: a leading quote stops a spreadsheet from running
+    it as a formula. Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
 def to_csv(header, rows):
     buffer = io.StringIO()
     buffer.write("\ufeff")  # Excel reads UTF-8 only with a byte-order mark
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header)
+    writer.writerow([neutralise(v) for v in header])
     for row in rows:
         writer.writerow(
             [
                 "" if v is None else str(v).replace(".", ",") if isinstance(v, float) else v
-                for v in row
+                for v in map(neutralise, row)
             ]
         )
     return buffer.getvalue().encode("utf-8")
@@ -93,9 +105,11 @@ def to_xlsx(header, rows, title):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
+    for row in [header, *rows]:
+        sheet.append([neutralise(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never "f" (formula), whatever the text
     sheet.freeze_panes = "A2"
     for index, name in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(max(len(str(name)), 12), 40)

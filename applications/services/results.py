@@ -2,12 +2,14 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, ApplicationTarget, OrganisationMembership
 from applications.permissions.staff import can_publish_results
-from calls.models import Call
+from applications.services.selection import call_still_open_message
+from calls.models import Call, Participation
 
 DECISION_KIND = "decision"
 
@@ -28,7 +30,18 @@ def publish_results(*, user, call):
     if not can_publish_results(user, call):
         raise PermissionDenied
     call = Call.objects.select_for_update().get(pk=call.pk)
-    if not call.participations.exists():
+    still_open = call_still_open_message(call)
+    if still_open:
+        raise ValidationError(still_open)
+    # Decisions lock their participation first: holding every row, the counts below
+    # cannot move before this transaction commits.
+    participations = list(
+        Participation.objects.select_for_update(of=("self",))
+        .filter(call=call)
+        .select_related("commune")
+        .order_by("pk")
+    )
+    if not participations:
         raise ValidationError(_("Aucune commune ne participe à cet appel."))
     waiting_for = unfinalised_communes(call)
     if waiting_for:
@@ -36,11 +49,55 @@ def publish_results(*, user, call):
             _("Ces communes n'ont pas finalisé leur sélection : %(names)s.")
             % {"names": ", ".join(waiting_for)}
         )
+    outside = _outside_quota(call, participations)
+    if outside:
+        raise ValidationError(
+            _(
+                "Le nombre de projets retenus n'est plus dans le quota (un lauréat s'est "
+                "peut-être retiré) ; rouvrez la sélection de ces communes : %(details)s."
+            )
+            % {"details": "; ".join(outside)}
+        )
     if call.results_published_at is None:
         call.results_published_at = timezone.now()
         call._history_user = user
         call.save(update_fields=["results_published_at"])
     return queue_decision_messages(call)
+
+
+def _outside_quota(call, participations):
+    """Communes whose selection left quota_min..quota_max since finalisation.
+
+    A withdrawal frees its seat without the participation lock, so the selected
+    rows are locked too: a withdrawal either committed before (and is counted) or
+    waits for the publication.
+    """
+    selected = ApplicationTarget.objects.filter(
+        participation__call=call,
+        decision=ApplicationTarget.Decision.SELECTED,
+        application__state=Application.State.SUBMITTED,
+    )
+    list(selected.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
+    counts = dict(
+        selected.order_by()
+        .values("participation")
+        .annotate(count=Count("pk"))
+        .values_list("participation", "count")
+    )
+    outside = []
+    for participation in participations:
+        count = counts.get(participation.pk, 0)
+        if not participation.quota_min <= count <= participation.quota_max:
+            outside.append(
+                _("%(commune)s (%(count)d retenu(s) pour %(min)d à %(max)d)")
+                % {
+                    "commune": participation.commune.name,
+                    "count": count,
+                    "min": participation.quota_min,
+                    "max": participation.quota_max,
+                }
+            )
+    return outside
 
 
 def queue_decision_messages(call):

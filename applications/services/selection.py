@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from applications.models import Application, ApplicationTarget
 from applications.permissions.staff import can_decide, can_finalise, can_reopen
 from calls.models import Participation
+from qmi.templatetags.qmi_tags import paris_datetime
 
 Decision = ApplicationTarget.Decision
 
@@ -92,21 +93,42 @@ def selected_count(participation):
     ).count()
 
 
+def call_still_open_message(call, now=None):
+    """Why nothing may be finalised or published yet, or None once the call has closed."""
+    if (now or timezone.now()) < call.closes_at:
+        return _(
+            "L'appel est encore ouvert aux candidatures jusqu'au %(closes_at)s : "
+            "attendez sa clôture."
+        ) % {"closes_at": paris_datetime(call.closes_at)}
+    return None
+
+
+def quota_message(participation, count):
+    """Why the selection of ``count`` projects is outside the quota, or None."""
+    if participation.quota_min <= count <= participation.quota_max:
+        return None
+    return _(
+        "Retenez entre %(min)d et %(max)d projets pour finaliser la sélection "
+        "(%(count)d actuellement)."
+    ) % {"min": participation.quota_min, "max": participation.quota_max, "count": count}
+
+
+def finalise_refusal(participation, count, now=None):
+    """The first reason the selection cannot be finalised now, or None (shared by the
+    service and the dashboard, which shows the reason instead of a live button)."""
+    return call_still_open_message(participation.call, now) or quota_message(participation, count)
+
+
 @transaction.atomic
 def finalise_selection(*, user, participation):
-    """Lock the commune's selection once quota_min..quota_max projects are selected."""
+    """Lock the commune's selection once the call has closed and quota_min..quota_max
+    projects are selected."""
     participation = _locked_participation(participation.pk)
     if not can_finalise(user, participation):
         raise PermissionDenied
-    count = selected_count(participation)
-    if not participation.quota_min <= count <= participation.quota_max:
-        raise ValidationError(
-            _(
-                "Retenez entre %(min)d et %(max)d projets pour finaliser la sélection "
-                "(%(count)d actuellement)."
-            )
-            % {"min": participation.quota_min, "max": participation.quota_max, "count": count}
-        )
+    refusal = finalise_refusal(participation, selected_count(participation))
+    if refusal:
+        raise ValidationError(refusal)
     participation.selection_finalised_at = timezone.now()
     participation._history_user = user
     participation.save(update_fields=["selection_finalised_at"])

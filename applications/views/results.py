@@ -45,6 +45,7 @@ def _results_page(request, call, status=200):
             "participations": participations,
             "all_finalised": bool(participations) and all(p.is_finalised for p in participations),
             "can_publish": can_publish_results(request.user, call),
+            "call_still_open": selection.call_still_open_message(call),
             "laureates": laureates(call=call) if call.results_published else [],
         },
         status=status,

@@ -73,6 +73,7 @@ def _dashboard(request, participation, status=200):
     filters = form.filters()
     rows = selectors.dashboard_rows(request.user, participation, filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = selectors.dashboard_totals(request.user, participation)
     return render(
         request,
         "applications/staff/dashboard.html",
@@ -82,8 +83,10 @@ def _dashboard(request, participation, status=200):
             "form": form,
             "filters": filters,
             "page": page,
-            "totals": selectors.dashboard_totals(request.user, participation),
+            "totals": totals,
             "can_finalise": can_finalise(request.user, participation),
+            "call_still_open": selection.call_still_open_message(participation.call),
+            "finalise_refusal": selection.finalise_refusal(participation, totals["selected"]),
             "can_reopen": can_reopen(request.user, participation),
         },
         status=status,

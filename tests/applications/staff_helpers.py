@@ -1,5 +1,9 @@
 """Builders for the staff-side tests (commune teams, reviews, selection, results)."""
 
+import datetime
+
+from django.utils import timezone
+
 from applications.models import ApplicationTarget, Review, ReviewScore
 from tests.factories import (
     ApplicationFactory,
@@ -14,10 +18,12 @@ from tests.factories import (
 
 class World:
     """A call with two communes (A and B), a reviewer and a manager for each,
-    criteria weighted 2 and 1, and helpers to add applications."""
+    criteria weighted 2 and 1, and helpers to add applications. ``closed``: the
+    call's deadline has passed, so selections may be finalised and published."""
 
-    def __init__(self, hide_reviews=True, quota_min=6, quota_max=8):
-        self.call = CallFactory(hide_reviews_until_submitted=hide_reviews)
+    def __init__(self, hide_reviews=True, quota_min=6, quota_max=8, closed=False):
+        deadline = {"closes_at": timezone.now() - datetime.timedelta(days=1)} if closed else {}
+        self.call = CallFactory(hide_reviews_until_submitted=hide_reviews, **deadline)
         self.criteria = [
             CriterionFactory(call=self.call, name="Innovation", weight=2),
             CriterionFactory(call=self.call, name="Faisabilité", weight=1),

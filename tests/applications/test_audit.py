@@ -46,7 +46,7 @@ def _story(world, admin):
 
 
 def test_every_audited_action_with_who_and_what(django_assert_max_num_queries):
-    world = World(quota_min=1, quota_max=2)
+    world = World(quota_min=1, quota_max=2, closed=True)
     admin = AdminFactory()
     _story(world, admin)
     with django_assert_max_num_queries(4):
@@ -65,7 +65,7 @@ def test_every_audited_action_with_who_and_what(django_assert_max_num_queries):
 
 
 def test_audit_page_for_admins_only(client):
-    world = World(quota_min=1, quota_max=2)
+    world = World(quota_min=1, quota_max=2, closed=True)
     admin = AdminFactory()
     _story(world, admin)
     url = reverse("staff:audit_log", args=[world.call.pk])

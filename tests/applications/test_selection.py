@@ -1,5 +1,7 @@
 """Decisions per commune, the quota (also under concurrency), finalisation and reopening."""
 
+import datetime
+import html
 import threading
 
 import pytest
@@ -24,7 +26,7 @@ Decision = ApplicationTarget.Decision
 
 @pytest.fixture
 def world(db):
-    return World(quota_min=2, quota_max=3)
+    return World(quota_min=2, quota_max=3, closed=True)
 
 
 def _select(world, target, user=None):
@@ -202,3 +204,60 @@ def test_quota_holds_under_concurrent_requests():
     selected = ApplicationTarget.objects.filter(participation=world.a, decision=Decision.SELECTED)
     assert selected.count() == 3
     assert sorted(selected.values_list("selection_slot", flat=True)) == [1, 2, 3]
+
+
+@pytest.fixture
+def open_world(db):
+    world = World(quota_min=2, quota_max=3)
+    world.call.refresh_from_db()
+    for target in [world.application(world.a) for _ in range(2)]:
+        _select(world, target)
+    return world
+
+
+def test_no_finalisation_until_the_deadline(open_world, time_machine):
+    world = open_world
+    time_machine.move_to(world.call.closes_at - datetime.timedelta(seconds=1), tick=False)
+    with pytest.raises(ValidationError) as error:
+        finalise_selection(user=world.manager_a, participation=world.a)
+    assert "encore ouvert" in str(error.value)
+    world.a.refresh_from_db()
+    assert world.a.selection_finalised_at is None
+    time_machine.move_to(world.call.closes_at, tick=False)
+    finalise_selection(user=world.manager_a, participation=world.a)
+    world.a.refresh_from_db()
+    assert world.a.selection_finalised_at == world.call.closes_at
+
+
+def test_finalising_an_open_call_through_the_dashboard_is_a_clear_400(client, open_world):
+    world = open_world
+    client.force_login(world.manager_a)
+    response = client.post(reverse("staff:finalise_selection", args=[world.a.pk]))
+    assert response.status_code == 400
+    assert "encore ouvert aux candidatures" in html.unescape(response.content.decode())
+    world.a.refresh_from_db()
+    assert world.a.selection_finalised_at is None
+
+
+def _finalise_button(client, world):
+    page = client.get(reverse("staff:dashboard", args=[world.a.pk])).content.decode()
+    action = reverse("staff:finalise_selection", args=[world.a.pk])
+    return action in page, html.unescape(page)
+
+
+def test_dashboard_offers_finalisation_only_when_it_would_succeed(client, world, time_machine):
+    client.force_login(world.manager_a)
+    # Closed call, one selected for a minimum of two: a disabled button and the reason.
+    _select(world, world.application(world.a))
+    live, page = _finalise_button(client, world)
+    assert not live
+    assert "Retenez entre 2 et 3 projets" in page and "disabled" in page
+    _select(world, world.application(world.a))
+    live, page = _finalise_button(client, world)
+    assert live
+    # While the call is open, no button at all, only when it becomes possible.
+    time_machine.move_to(world.call.closes_at - datetime.timedelta(seconds=1), tick=False)
+    live, page = _finalise_button(client, world)
+    assert not live
+    assert "encore ouvert aux candidatures" in page
+    assert "Finaliser la sélection" not in page

@@ -46,7 +46,7 @@ def test_query_count_is_the_same_with_1_and_20_reviews(client, django_assert_max
 
 
 def test_finalising_outside_the_quota_is_a_clear_400(client):
-    world = World(quota_min=1, quota_max=2)
+    world = World(quota_min=1, quota_max=2, closed=True)
     world.application(world.a)
     client.force_login(world.manager_a)
     response = client.post(reverse("staff:finalise_selection", args=[world.a.pk]))
@@ -57,7 +57,7 @@ def test_finalising_outside_the_quota_is_a_clear_400(client):
 
 
 def test_publishing_before_every_commune_finalised_is_a_clear_400(client):
-    world = World(quota_min=1, quota_max=2)
+    world = World(quota_min=1, quota_max=2, closed=True)
     client.force_login(AdminFactory())
     response = client.post(reverse("staff:publish_results", args=[world.call.pk]))
     assert response.status_code == 400

@@ -130,3 +130,78 @@ def test_each_commune_sees_only_its_own_reviews_and_decisions(client, world):
     assert list(page.context["colleague_reviews"]) == []
     # Other communes are named, nothing more.
     assert page.context["other_communes"] == [world.a.commune.name]
+
+
+def test_commune_staff_never_see_an_unpublished_call(client, world):
+    target = world.application(world.a, title="Projet d'un appel retiré")
+    world.call.published_at = None
+    world.call.save()
+    client.force_login(world.manager_a)
+    home = client.get(reverse("staff:home")).content.decode()
+    assert world.call.title not in home
+    assert reverse("staff:dashboard", args=[world.a.pk]) not in home
+    for url in (
+        reverse("staff:dashboard", args=[world.a.pk]),
+        reverse("staff:dashboard_export", args=[world.a.pk, "csv"]),
+        reverse("staff:dashboard_export", args=[world.a.pk, "xlsx"]),
+        reverse("staff:application", args=[target.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    response = client.post(
+        reverse("staff:decide", args=[target.pk]), {"decision": "selected", "motivation": "x"}
+    )
+    assert response.status_code == 404
+    # A metropolis admin still prepares the draft call.
+    client.force_login(AdminFactory())
+    assert world.call.title in client.get(reverse("staff:home")).content.decode()
+    assert client.get(reverse("staff:dashboard", args=[world.a.pk])).status_code == 200
+    assert client.get(reverse("staff:application", args=[target.pk])).status_code == 200
+
+
+def test_a_conflicted_manager_neither_screens_nor_decides(client, world):
+    from applications.services.review import declare_conflict
+
+    target = world.application(world.a)
+    client.force_login(world.manager_a)
+    declare_conflict(user=world.manager_a, target=target, reason="Mon beau-frère")
+    page = client.get(reverse("staff:application", args=[target.pk])).content.decode()
+    assert reverse("staff:screen", args=[target.pk]) not in page
+    assert reverse("staff:decide", args=[target.pk]) not in page
+    response = client.post(
+        reverse("staff:screen", args=[target.pk]), {"eligibility": "eligible", "reason": ""}
+    )
+    assert response.status_code == 403
+    response = client.post(
+        reverse("staff:decide", args=[target.pk]),
+        {"decision": "selected", "motivation": "Très bien"},
+    )
+    assert response.status_code == 403
+    target = ApplicationTarget.objects.get(pk=target.pk)
+    assert target.eligibility == ApplicationTarget.Eligibility.PENDING
+    assert target.decision == "" and target.selection_slot is None
+    # Without a conflict, the same manager still decides.
+    other = world.application(world.a)
+    assert (
+        client.post(
+            reverse("staff:decide", args=[other.pk]),
+            {"decision": "selected", "motivation": "Très bien"},
+        ).status_code
+        == 302
+    )
+
+
+def test_the_services_refuse_a_conflicted_manager_too(world):
+    from django.core.exceptions import PermissionDenied
+
+    from applications.services.review import declare_conflict
+    from applications.services.screening import screen
+    from applications.services.selection import decide
+    from tests.applications.staff_helpers import refresh
+
+    target = world.application(world.a)
+    declare_conflict(user=world.manager_a, target=target)
+    with pytest.raises(PermissionDenied):
+        screen(user=world.manager_a, target=refresh(target), eligibility="eligible")
+    with pytest.raises(PermissionDenied):
+        decide(user=world.manager_a, target=refresh(target), decision="selected", motivation="x")
+    assert refresh(target).decision == ""

@@ -24,7 +24,7 @@ def _switch_user(site, user):
 
 
 def test_selection_journey(site, transactional_db):
-    world = World(hide_reviews=True, quota_min=6, quota_max=8)
+    world = World(hide_reviews=True, quota_min=6, quota_max=8, closed=True)
     # Only commune A takes part, so its finalisation is enough to publish.
     world.b.delete()
     targets = [world.application(world.a) for _ in range(7)]
