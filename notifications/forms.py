@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.models import Tag
 from communes.models import Commune
+from qmi import forms as qmi_forms
 
 
 class CheckboxList(forms.CheckboxSelectMultiple):
@@ -14,14 +15,14 @@ class CheckboxList(forms.CheckboxSelectMultiple):
 
 class AlertForm(forms.Form):
     email = forms.EmailField(label=_("Votre adresse e-mail"))
-    communes = forms.ModelMultipleChoiceField(
+    communes = qmi_forms.ModelMultipleChoiceField(
         label=_("Communes"),
         queryset=Commune.objects.order_by("name"),
         required=False,
         widget=CheckboxList,
         help_text=_("Être alerté quand un appel concernant ces communes ouvre."),
     )
-    tags = forms.ModelMultipleChoiceField(
+    tags = qmi_forms.ModelMultipleChoiceField(
         label=_("Thématiques"),
         queryset=Tag.objects.order_by("name"),
         required=False,

@@ -20,6 +20,7 @@ from notifications.models import OutboxMessage
 from notifications.permissions import can_manage_outbox
 from notifications.services import mark_read, render_message, retry_failed, subscriptions
 from notifications.services.outbox import read_unsubscribe_token
+from qmi.forms import parse_id
 
 PAGE_SIZE = 50
 
@@ -61,9 +62,11 @@ def notification_detail(request, pk):
 @require_POST
 def notification_mark_read(request):
     message_id = request.POST.get("message")
-    if message_id is not None and not message_id.isdigit():
-        raise Http404
-    count = mark_read(request.user, int(message_id) if message_id else None)
+    if message_id:
+        message_id = parse_id(message_id)
+        if message_id is None:
+            raise Http404
+    count = mark_read(request.user, message_id or None)
     messages.success(request, _("%(n)d notification(s) marquée(s) comme lue(s).") % {"n": count})
     return redirect("notifications:list")
 
@@ -104,8 +107,8 @@ def outbox_message(request, pk):
 @require_POST
 def outbox_retry(request):
     _require_outbox_manager(request.user)
-    ids = [value for value in request.POST.getlist("message") if value.isdigit()]
-    count = retry_failed([int(value) for value in ids])
+    ids = [parse_id(value) for value in request.POST.getlist("message")]
+    count = retry_failed([message_id for message_id in ids if message_id is not None])
     messages.success(request, _("%(n)d message(s) remis en file d'envoi.") % {"n": count})
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):

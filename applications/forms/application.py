@@ -12,6 +12,7 @@ from applications.services.drafting import (
     PROJECT_FIELDS,
 )
 from calls.models import Challenge, Participation
+from qmi import forms as qmi_forms
 
 
 class StepForm(forms.ModelForm):
@@ -64,13 +65,13 @@ class BudgetForm(StepForm):
 
 
 class TargetsForm(forms.Form):
-    participations = forms.ModelMultipleChoiceField(
+    participations = qmi_forms.ModelMultipleChoiceField(
         label=_("Communes ciblées"),
         queryset=Participation.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Une ou plusieurs communes de l'appel."),
     )
-    challenges = forms.ModelMultipleChoiceField(
+    challenges = qmi_forms.ModelMultipleChoiceField(
         label=_("Défis auxquels le projet répond"),
         queryset=Challenge.objects.none(),
         widget=forms.CheckboxSelectMultiple,

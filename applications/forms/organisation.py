@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Organisation, OrganisationMembership
+from qmi import forms as qmi_forms
 
 
 class OrganisationForm(forms.ModelForm):
@@ -65,7 +66,7 @@ class InvitationForm(forms.Form):
 
 
 class StartApplicationForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation = qmi_forms.ModelChoiceField(
         label=_("Candidater au nom de"), queryset=None, empty_label=None
     )
 

@@ -12,6 +12,7 @@ from applications.models import Application, OrganisationMembership
 __all__ = [
     "is_member",
     "can_manage_organisation",
+    "can_accept_invitation",
     "can_edit_application",
     "can_submit_application",
     "can_withdraw_application",
@@ -31,6 +32,11 @@ def can_manage_organisation(user, organisation):
     return OrganisationMembership.objects.filter(
         organisation=organisation, user=user, role=OrganisationMembership.Role.OWNER
     ).exists()
+
+
+def can_accept_invitation(user, invitation):
+    """Only the invited address may accept: holding the link proves nothing."""
+    return user.is_authenticated and invitation.email.casefold() == user.email.casefold()
 
 
 def can_edit_application(user, application, now=None):

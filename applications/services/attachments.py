@@ -123,6 +123,21 @@ def _delete(attachment):
 def delete_attachment(*, attachment, user):
     with transaction.atomic():
         locked = lock_for_edit(application=attachment.application, user=user)
+        if (
+            locked.state == Application.State.SUBMITTED
+            and attachment.kind == Attachment.Kind.PITCH_DECK
+            and not locked.attachments.filter(kind=Attachment.Kind.PITCH_DECK)
+            .exclude(pk=attachment.pk)
+            .exists()
+        ):
+            # A submitted application must keep its required pitch deck (rolls back the lock).
+            raise ValidationError(
+                _(
+                    "Une candidature déposée doit garder sa présentation (pitch deck) : "
+                    "elle n'a pas été supprimée. Déposez d'abord la nouvelle présentation, "
+                    "elle remplacera l'ancienne."
+                )
+            )
         _delete(attachment)
         if locked.state == Application.State.SUBMITTED:
             record_revision(locked, user)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Organisation, OrganisationInvitation, OrganisationMembership
-from applications.permissions.candidate import can_manage_organisation
+from applications.permissions.candidate import can_accept_invitation, can_manage_organisation
 from notifications.services import queue_message
 
 INVITATION_VALIDITY = timedelta(days=14)
@@ -86,12 +86,16 @@ def pending_invitation(token):
 
 @transaction.atomic
 def accept_invitation(*, token, user):
-    """Make ``user`` a member; the link works once and until it expires."""
+    """Make ``user`` a member; the link works once, until it expires, for the invited address."""
     invitation = (
         OrganisationInvitation.objects.pending().select_for_update().filter(token=token).first()
     )
     if invitation is None:
         raise ValidationError(_("Cette invitation n'est plus valable (déjà utilisée ou expirée)."))
+    if not can_accept_invitation(user, invitation):
+        raise ValidationError(
+            _("Cette invitation a été envoyée à une autre adresse e-mail que la vôtre.")
+        )
     membership, created = OrganisationMembership.objects.get_or_create(
         organisation=invitation.organisation, user=user, defaults={"role": invitation.role}
     )

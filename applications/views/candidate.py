@@ -19,6 +19,7 @@ from applications.forms.application import AttachmentForm, form_for_step
 from applications.forms.organisation import InvitationForm, OrganisationForm, StartApplicationForm
 from applications.models import Application, Attachment
 from applications.permissions.candidate import (
+    can_accept_invitation,
     can_edit_application,
     can_manage_organisation,
     can_submit_application,
@@ -167,8 +168,20 @@ def invitation_accept(request, token):
             request, _("Cette invitation n'est plus valable (déjà utilisée ou expirée).")
         )
         return redirect("applications:my_applications")
+    if not can_accept_invitation(request.user, invitation):
+        return render(
+            request,
+            "applications/invitation_wrong_account.html",
+            {"invitation": invitation},
+            status=403,
+        )
     if request.method == "POST":
-        membership = organisations.accept_invitation(token=token, user=request.user)
+        try:
+            membership = organisations.accept_invitation(token=token, user=request.user)
+        except ValidationError as error:
+            # Used or expired since the check above.
+            messages.error(request, " ".join(error.messages))
+            return redirect("applications:my_applications")
         messages.success(
             request,
             _("Vous êtes membre de « %(name)s ».") % {"name": membership.organisation.name},

@@ -154,3 +154,39 @@ def test_a_failed_upload_loses_nothing_saved(client, draft_and_member):
     response = upload(client, application, "deck.pdf", b"<html>")
     assert response.status_code == 400
     assert Attachment.objects.get().original_name == "deck.pdf"
+
+
+def test_a_submitted_application_keeps_its_pitch_deck(client):
+    """Deleting the only pitch deck is refused once submitted; replacing it still works."""
+    application = complete_draft()
+    member = member_of(application.organisation)
+    application = submit_application(application=application, user=member)
+    client.force_login(member)
+    deck = application.attachments.get(kind=Attachment.Kind.PITCH_DECK)
+    version = application.version
+    delete_url = reverse("applications:attachment_delete", args=[application.pk, deck.pk])
+
+    response = client.post(delete_url, follow=True)
+    assert response.status_code == 200
+    assert "elle remplacera l" in response.content.decode()
+    assert Attachment.objects.filter(pk=deck.pk).exists()
+    application.refresh_from_db()
+    assert application.version == version  # nothing recorded either
+
+    assert upload(client, application, "nouveau.pdf", PDF_BYTES).status_code == 302
+    new_deck = application.attachments.get(kind=Attachment.Kind.PITCH_DECK)
+    assert new_deck.original_name == "nouveau.pdf"
+    assert not Attachment.objects.filter(pk=deck.pk).exists()
+    # Other documents of a submitted application may still be deleted.
+    upload(client, application, "annexe.png", PNG_BYTES, kind="other")
+    other = application.attachments.get(kind="other")
+    client.post(reverse("applications:attachment_delete", args=[application.pk, other.pk]))
+    assert list(application.attachments.all()) == [new_deck]
+
+
+def test_a_draft_may_delete_its_pitch_deck(client, draft_and_member):
+    application, _ = draft_and_member
+    upload(client, application, "deck.pdf", PDF_BYTES)
+    deck = Attachment.objects.get()
+    client.post(reverse("applications:attachment_delete", args=[application.pk, deck.pk]))
+    assert not Attachment.objects.exists()

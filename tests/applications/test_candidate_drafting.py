@@ -199,3 +199,35 @@ def test_progress_indicator_and_checklist(client):
     assert "6 étapes complètes sur 7" in html
     assert 'aria-current="step"' in html
     assert "Manque" in html and "titre du projet" in html
+
+
+@pytest.mark.parametrize("forged", ["999999999999999999999999", "²", "-1", "0"])
+def test_ids_no_database_can_hold_are_a_form_error_not_a_500(client, forged):
+    application = complete_draft()
+    target = application.targets.get()
+    challenge = target.participation.challenges.get()
+    application.challenges.add(challenge)
+    client.force_login(member_of(application.organisation))
+    url = step_url(application, "communes")
+    for data in (
+        {"participations": [target.participation_id], "challenges": [forged]},
+        {"participations": [forged], "challenges": [challenge.pk]},
+    ):
+        response = client.post(url, {**data, "version": application.version})
+        assert response.status_code == 400
+        assert "error-summary" in response.content.decode()
+    # Nothing saved is lost.
+    assert list(application.targets.all()) == [target]
+    assert list(application.challenges.all()) == [challenge]
+
+
+def test_a_forged_organisation_id_on_start_is_a_form_error(client):
+    membership = MembershipFactory()
+    call = CallFactory()
+    client.force_login(membership.user)
+    url = reverse("applications:start", args=[call.slug])
+    for forged in ("999999999999999999999999", "²"):
+        response = client.post(url, {"organisation": forged})
+        assert response.status_code == 200
+        assert "Sélectionnez un choix valide" in response.content.decode()
+    assert not Application.objects.exists()

@@ -65,7 +65,8 @@ def urls(world):
         (
             "get",
             reverse("applications:invitation_accept", args=["tok"]),
-            {"member": 200, "other_candidate": 200, "commune_staff": 200},
+            # Sent to someone@example.org: none of them may accept it.
+            {"member": 403, "other_candidate": 403, "commune_staff": 403},
         ),
         (
             "get",

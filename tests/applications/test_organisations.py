@@ -1,10 +1,15 @@
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.models import Organisation, OrganisationInvitation, OrganisationMembership
+from applications.services import organisations as organisation_services
+from applications.services.organisations import accept_invitation
 from notifications.models import OutboxMessage
 from tests.factories import MembershipFactory, UserFactory
 
@@ -88,8 +93,8 @@ def test_owner_invites_by_mail_and_the_link_makes_a_member_once(
     link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
     path = link.split("testserver", 1)[-1].replace("http://127.0.0.1:8000", "")
 
-    # Someone with another account, already in another organisation.
-    nina = MembershipFactory().user
+    # The invited address, already member of another organisation.
+    nina = MembershipFactory(user=UserFactory(email="nina@example.org")).user
     client.force_login(nina)
     assert client.get(path).status_code == 200
     assert client.post(path).status_code == 302
@@ -98,10 +103,80 @@ def test_owner_invites_by_mail_and_the_link_makes_a_member_once(
     ).exists()
     assert nina.organisations.count() == 2
     # The link works once.
+    again = client.post(path, follow=True)
+    assert "plus valable" in again.content.decode()
+    assert OrganisationMembership.objects.filter(organisation=organisation).count() == 2
     other = UserFactory()
     client.force_login(other)
     client.post(path)
     assert not OrganisationMembership.objects.filter(user=other).exists()
+
+
+@pytest.fixture
+def invitation():
+    owner = MembershipFactory()
+    return OrganisationInvitation.objects.create(
+        organisation=owner.organisation,
+        email="nina@example.org",
+        token="tok-nina",
+        invited_by=owner.user,
+        expires_at=timezone.now() + timedelta(days=14),
+    )
+
+
+def test_an_invitation_is_refused_to_another_account(client, invitation):
+    """Whoever holds the link must be logged in with the invited address."""
+    intruder = UserFactory(email="mallory@example.org")
+    client.force_login(intruder)
+    url = reverse("applications:invitation_accept", args=[invitation.token])
+    page = client.get(url)
+    assert page.status_code == 403
+    assert "nina@example.org" in page.content.decode()
+    assert "Accepter" not in page.content.decode()
+    response = client.post(url)
+    assert response.status_code == 403
+    assert "connecté(e) en tant que mallory@example.org" in response.content.decode()
+    assert not OrganisationMembership.objects.filter(user=intruder).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    # The service refuses too, whatever calls it.
+    with pytest.raises(ValidationError):
+        accept_invitation(token=invitation.token, user=intruder)
+    assert not OrganisationMembership.objects.filter(user=intruder).exists()
+
+
+def test_the_invited_address_matches_whatever_its_case(client, invitation):
+    nina = UserFactory(email="Nina@Example.org")
+    client.force_login(nina)
+    response = client.post(reverse("applications:invitation_accept", args=[invitation.token]))
+    assert response.status_code == 302
+    assert OrganisationMembership.objects.filter(
+        organisation=invitation.organisation, user=nina
+    ).exists()
+
+
+def test_an_invitation_used_between_page_load_and_click_gives_a_message(
+    client, invitation, monkeypatch
+):
+    nina = UserFactory(email="nina@example.org")
+    client.force_login(nina)
+    real_pending = organisation_services.pending_invitation
+
+    def pending_then_used_elsewhere(token):
+        found = real_pending(token)
+        # Another tab accepts (or the link expires) just after the page checked it.
+        OrganisationInvitation.objects.filter(pk=invitation.pk).update(
+            expires_at=timezone.now() - timedelta(seconds=1)
+        )
+        return found
+
+    monkeypatch.setattr(organisation_services, "pending_invitation", pending_then_used_elsewhere)
+    response = client.post(
+        reverse("applications:invitation_accept", args=[invitation.token]), follow=True
+    )
+    assert response.status_code == 200
+    assert "plus valable (déjà utilisée ou expirée)" in response.content.decode()
+    assert not OrganisationMembership.objects.filter(user=nina).exists()
 
 
 def test_members_cannot_invite_and_strangers_see_nothing(client):

@@ -54,6 +54,21 @@ def test_the_alert_page_refuses_an_empty_choice_and_keeps_what_was_typed(client,
     assert not AlertSubscription.objects.exists()
 
 
+@pytest.mark.parametrize("forged", ["99999999999999999999999", "²"])
+def test_forged_commune_or_tag_ids_are_a_form_error_not_a_500(client, commune, mobility, forged):
+    for field, kept in (("tags", "communes"), ("communes", "tags")):
+        chosen = commune.pk if kept == "communes" else mobility.pk
+        response = client.post(
+            "/notifications/alertes/",
+            {"email": "visitor@example.org", field: [forged], kept: [chosen]},
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "error-summary" in page
+        assert 'value="visitor@example.org"' in page
+    assert not AlertSubscription.objects.exists()
+
+
 def test_double_opt_in_then_one_alert_when_the_call_opens_then_unsubscribe(
     client, commune, mobility, deliver_on_commit
 ):

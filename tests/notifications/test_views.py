@@ -68,6 +68,15 @@ def test_someone_elses_notification_is_a_404_and_stays_unread(client, user):
     assert client.post("/notifications/lues/", {"message": "abc"}).status_code == 404
 
 
+@pytest.mark.parametrize("forged", ["²", "99999999999999999999999", "0", " "])
+def test_marking_a_forged_id_as_read_is_a_404_and_marks_nothing(client, user, forged):
+    [mine] = make_messages(1, recipient=user)
+    client.force_login(user)
+    assert client.post("/notifications/lues/", {"message": forged}).status_code == 404
+    mine.refresh_from_db()
+    assert mine.read_at is None
+
+
 @pytest.mark.parametrize("rows", [1, 30])
 def test_the_notification_list_makes_a_constant_number_of_queries(
     client, user, rows, django_assert_max_num_queries
@@ -152,3 +161,22 @@ def test_admin_lists_messages_and_retries_the_failed(client, deliver_on_commit):
         )
     failed.refresh_from_db()
     assert failed.state == OutboxMessage.State.SENT
+
+
+@pytest.mark.parametrize("forged", ["²", "99999999999999999999999"])
+def test_retrying_forged_ids_ignores_them_and_retries_the_rest(
+    client, admin_user, deliver_on_commit, forged
+):
+    [failed] = make_messages(1, state=OutboxMessage.State.FAILED)
+    client.force_login(admin_user)
+    with deliver_on_commit():
+        response = client.post(
+            "/notifications/boite-d-envoi/renvoyer/", {"message": [forged, failed.pk]}
+        )
+    assert response.status_code == 302
+    failed.refresh_from_db()
+    assert failed.state == OutboxMessage.State.SENT
+    with deliver_on_commit():
+        alone = client.post("/notifications/boite-d-envoi/renvoyer/", {"message": forged})
+    assert alone.status_code == 302
+    assert "0 message(s) remis" in client.get(alone["Location"]).content.decode()
