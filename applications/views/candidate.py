@@ -29,6 +29,7 @@ from applications.selectors import candidate as selectors
 from applications.services import attachments as attachment_services
 from applications.services import drafting, organisations, submission
 from calls.models import Call
+from qmi.forms import parse_id
 from qmi.templatetags.qmi_tags import paris_datetime
 
 STASH_KEY = "applications_unsaved_post"
@@ -287,10 +288,8 @@ def _stashed_data(request):
 
 
 def _posted_version(request):
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
+    # Versions are counters like ids: anything a database cannot hold reads as "unknown".
+    return parse_id(request.POST.get("version", ""))
 
 
 @login_required_keeping_post

@@ -231,3 +231,17 @@ def test_a_forged_organisation_id_on_start_is_a_form_error(client):
         assert response.status_code == 200
         assert "Sélectionnez un choix valide" in response.content.decode()
     assert not Application.objects.exists()
+
+
+@pytest.mark.parametrize("version", ["9" * 30, "²", "abc"])
+def test_a_version_no_database_can_hold_is_read_as_unknown(client, version):
+    application = ApplicationFactory()
+    client.force_login(member_of(application.organisation))
+    response = client.post(
+        step_url(application, "projet"),
+        {"title": "Titre gardé", "version": version},
+        headers={"X-Autosave": "1"},
+    )
+    assert response.status_code == 200
+    application.refresh_from_db()
+    assert application.title == "Titre gardé"
