@@ -21,13 +21,13 @@ class Kind:
 
 
 KINDS = {
-    # Candidates helper.
+    # Queued by applications (candidate side).
     "submission_receipt": Kind(_("accusé de réception")),
     "application_changed": Kind(_("candidature modifiée")),
     "organisation_invitation": Kind(_("invitation dans une organisation")),
-    # Review helper.
+    # Queued by applications (commune teams and results).
     "decision": Kind(_("décision")),
-    # Calls helper.
+    # Queued by communes (team invitations).
     "team_invitation": Kind(_("invitation dans une équipe communale")),
     # Notifications (this app).
     "deadline_reminder": Kind(_("rappel de date limite"), CALL_REMINDERS),
