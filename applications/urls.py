@@ -7,6 +7,7 @@ urlpatterns = [
     path("", candidate.my_applications, name="my_applications"),
     path("organisations/nouvelle/", candidate.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", candidate.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:pk>/modifier/", candidate.organisation_edit, name="organisation_edit"),
     path("invitations/<str:token>/", candidate.invitation_accept, name="invitation_accept"),
     path("appels/<slug:call_slug>/candidater/", candidate.start, name="start"),
     path("<int:pk>/", candidate.detail, name="detail"),

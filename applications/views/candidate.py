@@ -124,6 +124,33 @@ def organisation_create(request):
 
 
 @login_required
+def organisation_edit(request, pk):
+    """Owners keep their organisation's details up to date."""
+    organisation = selectors.organisation_for_member(request.user, pk)
+    if not can_manage_organisation(request.user, organisation):
+        raise PermissionDenied
+    form = OrganisationForm(
+        request.POST if request.method == "POST" else None, instance=organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisations.update_organisation(
+                organisation=organisation, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("L'organisation est enregistrée."))
+            return redirect("applications:organisation_detail", pk=organisation.pk)
+    return render(
+        request,
+        "applications/organisation_form.html",
+        {"form": form, "organisation": organisation},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
 def organisation_detail(request, pk):
     organisation = selectors.organisation_for_member(request.user, pk)
     is_owner = can_manage_organisation(request.user, organisation)

@@ -64,6 +64,16 @@ def urls(world):
         ),
         (
             "get",
+            reverse("applications:organisation_edit", args=[a.organisation_id]),
+            {"member": 200, "other_candidate": 404, "commune_staff": 404},
+        ),
+        (
+            "post",
+            reverse("applications:organisation_edit", args=[a.organisation_id]),
+            {"member": 400, "other_candidate": 404, "commune_staff": 404},
+        ),
+        (
+            "get",
             reverse("applications:invitation_accept", args=["tok"]),
             # Sent to someone@example.org: none of them may accept it.
             {"member": 403, "other_candidate": 403, "commune_staff": 403},

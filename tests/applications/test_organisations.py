@@ -202,3 +202,50 @@ def test_inviting_an_existing_member_is_refused_clearly(client, django_capture_o
     )
     assert response.status_code == 400
     assert "déjà membre" in response.content.decode()
+
+
+def _organisation_data(organisation, **changes):
+    data = {
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "country": "FR",
+        "siret": "73282932000074",
+        "website": "",
+        "address": "",
+        "size": "",
+        "contact_name": "",
+        "contact_email": "",
+        "contact_phone": "",
+    }
+    return {**data, **changes}
+
+
+def test_owner_edits_the_organisation_and_bad_input_loses_nothing(client):
+    owner = MembershipFactory(role="owner")
+    organisation = owner.organisation
+    client.force_login(owner.user)
+    url = reverse("applications:organisation_edit", args=[organisation.pk])
+    assert client.get(url).status_code == 200
+
+    response = client.post(url, _organisation_data(organisation, name="Nouveau nom", siret="1234"))
+    assert response.status_code == 400
+    assert "Nouveau nom" in response.content.decode()
+    organisation.refresh_from_db()
+    assert organisation.name != "Nouveau nom"
+
+    response = client.post(url, _organisation_data(organisation, name="Nouveau nom"))
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert (organisation.name, organisation.siret) == ("Nouveau nom", "73282932000074")
+
+
+def test_only_owners_edit_and_strangers_see_nothing(client):
+    member = MembershipFactory(role="member")
+    url = reverse("applications:organisation_edit", args=[member.organisation.pk])
+    client.force_login(member.user)
+    assert client.get(url).status_code == 403
+    assert client.post(url, _organisation_data(member.organisation, name="X")).status_code == 403
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
