@@ -1,3 +1,6 @@
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -70,6 +73,10 @@ class User(AbstractUser):
         return self.full_name or self.email
 
 
+def new_invitation_token():
+    return secrets.token_urlsafe(32)
+
+
 class InvitationQuerySet(models.QuerySet):
     def pending(self, now=None):
         return self.filter(accepted_at__isnull=True, expires_at__gt=now or timezone.now())
@@ -83,7 +90,11 @@ class Invitation(models.Model):
     """
 
     email = models.EmailField(_("adresse e-mail"))
-    token = models.CharField(max_length=64, unique=True, editable=False)
+    VALIDITY = timedelta(days=14)
+
+    token = models.CharField(
+        max_length=64, unique=True, editable=False, default=new_invitation_token
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -1,8 +1,5 @@
 """Commune teams: invitations by e-mail, acceptance, removal."""
 
-import secrets
-from datetime import timedelta
-
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,7 +11,6 @@ from accounts.models import User
 from communes.models import TeamInvitation, TeamMembership
 from notifications.services import queue_message
 
-INVITATION_VALIDITY = timedelta(days=14)
 INVALID_INVITATION = "Cette invitation n'est plus valable (déjà utilisée ou expirée)."
 
 
@@ -34,9 +30,8 @@ def invite_team_member(*, commune, email, role, invited_by, now=None):
         commune=commune,
         email=email,
         role=role,
-        token=secrets.token_urlsafe(32),
         invited_by=invited_by,
-        expires_at=now + INVITATION_VALIDITY,
+        expires_at=now + TeamInvitation.VALIDITY,
     )
     queue_message(
         recipient=None,

@@ -1,8 +1,5 @@
 """Organisations: creation, invitations, membership."""
 
-import secrets
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,8 +10,6 @@ from django.utils.translation import gettext as _
 from applications.models import Organisation, OrganisationInvitation, OrganisationMembership
 from applications.permissions.candidate import can_accept_invitation, can_manage_organisation
 from notifications.services import queue_message
-
-INVITATION_VALIDITY = timedelta(days=14)
 
 
 @transaction.atomic
@@ -53,9 +48,8 @@ def invite_member(*, organisation, invited_by, email, role=OrganisationMembershi
         organisation=organisation,
         email=email,
         role=role,
-        token=secrets.token_urlsafe(32),
         invited_by=invited_by,
-        expires_at=timezone.now() + INVITATION_VALIDITY,
+        expires_at=timezone.now() + OrganisationInvitation.VALIDITY,
     )
     from accounts.models import User
 
