@@ -22,11 +22,6 @@ def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
-@pytest.fixture(autouse=True)
-def _locmem_email(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
 @pytest.fixture
 def password():
     return PASSWORD
@@ -65,25 +60,10 @@ def login(client):
     return do
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _eager_celery():
-    """Unit tests run tasks in-process even when REDIS_URL is set; the smoke
-    and integration tests start a real worker in other processes."""
-    from qmi.celery import app
-
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
-
-
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """Rate limits and cached values never leak from one test to the next."""
     from django.core.cache import cache
 
-    if hasattr(cache, "_cache") and hasattr(cache._cache, "get_client"):
-        client = cache._cache.get_client(write=True)
-        for key in client.scan_iter(match=f"{cache.key_prefix}:*"):
-            client.delete(key)
-    else:
-        cache.clear()
+    cache.clear()
     yield

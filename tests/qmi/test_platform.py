@@ -16,7 +16,7 @@ from communes.models import Commune, TeamMembership
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DEBUG": "0",
-    "QMI_TESTING": "0",
+    "DJANGO_SETTINGS_MODULE": "qmi.settings",
     "SECRET_KEY": "a-production-like-secret-key-that-is-long-and-random-0123456789abcdef",
     "ALLOWED_HOSTS": "qmi.example",
     "SITE_URL": "https://qmi.example",

@@ -144,7 +144,7 @@ def stack(smtp, tmp_path_factory):
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST")},
         "DEBUG": "0",
-        "QMI_TESTING": "0",
+        "DJANGO_SETTINGS_MODULE": "qmi.settings",
         "SECRET_KEY": "smoke-test-secret-key-" + "x" * 40,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": parsed._replace(path=f"/{database}").geturl(),
