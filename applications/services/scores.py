@@ -8,7 +8,7 @@ dashboard sorts and ranks on indexed columns instead of recomputing the
 whole commune at each request.
 """
 
-from django.db.models import Count, F, FloatField, IntegerField, OuterRef, Subquery, Sum
+from django.db.models import Count, F, FloatField, IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast, Coalesce
 
 from applications.models import ApplicationTarget, Review, ReviewScore
@@ -49,7 +49,7 @@ def computed_review_count():
 def refresh_scores(targets):
     """Recompute the score and review count of ``targets`` (a queryset, or row ids)
     in one UPDATE. Returns the number of rows updated."""
-    if not hasattr(targets, "update"):
+    if not isinstance(targets, QuerySet):
         targets = ApplicationTarget.objects.filter(pk__in=list(targets))
     return targets.order_by().update(score=computed_score(), review_count=computed_review_count())
 
