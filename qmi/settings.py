@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "calls",
     "applications",
     "notifications",
+    "experimentations",
     "qmi",
 ]
 
