@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "js_lib_bootstrap5",
     "django_htmx",
     "simple_history",
+    "django_countries",
     "csp",
     "accounts",
     "communes",
@@ -215,6 +216,8 @@ LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+# France first in the country lists of organisations.
+COUNTRIES_FIRST = ["FR"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
