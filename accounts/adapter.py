@@ -4,6 +4,7 @@ from urllib.parse import urlsplit, urlunsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 from django.utils import translation
 
 # allauth's account mails and the outbox kinds that carry them.
@@ -64,6 +65,14 @@ class AccountAdapter(DefaultAccountAdapter):
             },
             language=getattr(user, "preferred_language", None) or translation.get_language(),
         )
+
+    def get_login_redirect_url(self, request):
+        """Staff who must use two-factor authentication set it up first."""
+        from accounts.security import must_set_up_second_factor
+
+        if must_set_up_second_factor(request.user):
+            return reverse("mfa_activate_totp")
+        return super().get_login_redirect_url(request)
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
