@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "crispy_forms",
     "crispy_bootstrap5",
     "js_lib_bootstrap5",
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
     "calls",
     "applications",
     "notifications",
+    "experimentations",
     "qmi",
 ]
 
@@ -86,6 +89,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -135,8 +140,14 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down: cache misses, rate limits lifted, pages and log-ins go on.
+            "BACKEND": "qmi.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
             # Parallel test workers share one Redis: each gets its own prefix.
             "KEY_PREFIX": "qmi" + os.environ.get("PYTEST_XDIST_WORKER", ""),
         }
@@ -213,6 +224,18 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[QMI] "
+
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with
+# recovery codes, and security keys (WebAuthn). Optional for candidates;
+# metropolis admins, commune managers and Django admin users must set it up
+# before they reach a staff page. Off by default with DEBUG on, so that the
+# demo logins work with their password alone (QMI_MFA_REQUIRED=1 turns it on).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "QMI"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+QMI_MFA_REQUIRED = env_bool("QMI_MFA_REQUIRED", default=not DEBUG)
+# Sessions: every log-in is listed on the "Sessions" page and can be ended there.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
