@@ -62,12 +62,14 @@ INSTALLED_APPS = [
     "js_lib_bootstrap5",
     "django_htmx",
     "simple_history",
+    "django_countries",
     "csp",
     "accounts",
     "communes",
     "calls",
     "applications",
     "notifications",
+    "experimentations",
     "qmi",
 ]
 
@@ -130,8 +132,14 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down: cache misses, rate limits lifted, pages and log-ins go on.
+            "BACKEND": "qmi.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
             # Parallel test workers share one Redis: each gets its own prefix.
             "KEY_PREFIX": "qmi" + os.environ.get("PYTEST_XDIST_WORKER", ""),
         }
@@ -214,6 +222,8 @@ LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+# France first in the country lists of organisations.
+COUNTRIES_FIRST = ["FR"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
