@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "crispy_forms",
     "crispy_bootstrap5",
     "js_lib_bootstrap5",
@@ -87,6 +89,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -121,10 +125,18 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite: wait for a concurrent writer instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite: wait for a concurrent writer instead of failing at once; a
+    # transaction takes the write lock when it begins (IMMEDIATE), so two
+    # concurrent decisions queue instead of answering "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if IS_POSTGRES:
+    # PostgreSQL's JIT compiles large plans: seconds lost on dashboard and export
+    # queries that run in milliseconds without it (bench/RESULTS.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: broker and cache when REDIS_URL is set; eager tasks otherwise.
@@ -217,6 +229,18 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[QMI] "
+
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with
+# recovery codes, and security keys (WebAuthn). Optional for candidates;
+# metropolis admins, commune managers and Django admin users must set it up
+# before they reach a staff page. Off by default with DEBUG on, so that the
+# demo logins work with their password alone (QMI_MFA_REQUIRED=1 turns it on).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "QMI"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+QMI_MFA_REQUIRED = env_bool("QMI_MFA_REQUIRED", default=not DEBUG)
+# Sessions: every log-in is listed on the "Sessions" page and can be ended there.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]

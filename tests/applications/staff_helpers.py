@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from applications.models import ApplicationTarget, Review, ReviewScore
+from applications.services.scores import refresh_scores
 from tests.factories import (
     ApplicationFactory,
     ApplicationTargetFactory,
@@ -63,6 +64,7 @@ class World:
             ReviewScore(review=review, criterion=c, score=s)
             for c, s in zip(self.criteria, scores, strict=True)
         )
+        refresh_scores([target.pk])
         return review
 
 
