@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import OperationalError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications.permissions.staff import (
@@ -36,6 +38,10 @@ from applications.staff_forms import (
 )
 
 PAGE_SIZE = 25
+CONCURRENT_WRITE_MESSAGE = gettext_lazy(
+    "Un membre de l'équipe enregistrait sur cette candidature au même instant : "
+    "rien n'a été enregistré, vérifiez la page puis envoyez à nouveau."
+)
 
 
 def staff_required(view):
@@ -160,6 +166,11 @@ def _post_action(request, target, form, form_name, action, success_message):
             action(form)
         except ValidationError as error:
             apply_service_errors(form, error)
+        except OperationalError:
+            # SQLite gave up waiting for a colleague's write: answered like the
+            # other concurrent writes, nothing typed is lost.
+            form.add_error(None, CONCURRENT_WRITE_MESSAGE)
+            return _page(request, target, status=409, **{form_name: form})
         else:
             messages.success(request, success_message)
             return redirect("staff:application", target_id=target.pk)

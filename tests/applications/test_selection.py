@@ -261,3 +261,40 @@ def test_dashboard_offers_finalisation_only_when_it_would_succeed(client, world,
     assert not live
     assert "encore ouvert aux candidatures" in page
     assert "Finaliser la sélection" not in page
+
+
+def test_sqlite_takes_the_write_lock_when_a_transaction_begins():
+    """Two concurrent decisions queue on SQLite's lock rather than one failing with
+    "database is locked" when its read lock cannot be upgraded."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("SQLite only")
+    assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert database["OPTIONS"]["timeout"] >= 5
+
+
+def test_a_decision_racing_a_colleague_on_sqlite_is_a_409_keeping_the_motivation(
+    client, world, monkeypatch
+):
+    from django.db import OperationalError
+
+    from applications.services import selection
+
+    target = world.application(world.a)
+
+    def locked(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(selection, "decide", locked)
+    client.force_login(world.manager_a)
+    response = client.post(
+        reverse("staff:decide", args=[target.pk]),
+        {"decision": "selected", "motivation": "Très bon projet, à retenir"},
+    )
+    assert response.status_code == 409
+    page = html.unescape(response.content.decode())
+    assert "au même instant" in page
+    assert "Très bon projet, à retenir" in page
+    assert refresh(target).decision == ""
