@@ -93,6 +93,7 @@ def _dashboard(request, participation, status=200):
             "can_finalise": can_finalise(request.user, participation),
             "call_still_open": selection.call_still_open_message(participation.call),
             "finalise_refusal": selection.finalise_refusal(participation, totals["selected"]),
+            "undecided_count": selection.undecided_targets(participation).count(),
             "can_reopen": can_reopen(request.user, participation),
         },
         status=status,
@@ -134,6 +135,7 @@ def _page(request, target, status=200, **forms):
         "can_review": can_review(user, target, my_review),
         "can_screen": can_screen(user, target),
         "can_decide": can_decide(user, target),
+        "call_still_open": selection.call_still_open_message(target.participation.call),
         "can_add_note": can_add_note(user, target),
         "show_reviews": can_see_colleague_reviews(user, target, my_review),
         "conflicted": bool(my_review and my_review.conflict_of_interest),
@@ -271,7 +273,11 @@ def finalise(request, participation_id):
     if not can_finalise(request.user, participation):
         raise PermissionDenied
     try:
-        selection.finalise_selection(user=request.user, participation=participation)
+        selection.finalise_selection(
+            user=request.user,
+            participation=participation,
+            leave_undecided=request.POST.get("leave_undecided") == "on",
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _dashboard(request, participation, status=400)
