@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "calls",
     "applications",
     "notifications",
+    "privacy",
     "experimentations",
     "qmi",
 ]
