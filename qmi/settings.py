@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "calls",
     "applications",
     "notifications",
+    "privacy",
     "experimentations",
     "qmi",
 ]
@@ -188,7 +189,8 @@ QMI_REVIEW_REMINDER_DAYS = int(os.environ.get("QMI_REVIEW_REMINDER_DAYS", "7"))
 CELERY_BEAT_SCHEDULE = {
     # Outbox: pending rows a lost broker message left, rows of dead workers.
     "notifications-sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
-    # Deadline reminders, "a call opens" alerts, "call closed" and review reminders.
+    # Deadline reminders, "a call opens" alerts, "call closed" and review reminders,
+    # report reminders of pilots and survey reminders (J+7, J+14).
     "notifications-send-due-reminders": {
         "task": "notifications.send_due_reminders",
         "schedule": 300.0,
