@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import OperationalError
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -114,6 +114,20 @@ def dashboard_export(request, participation_id, file_format):
         file_format=file_format,
     )
     return redirect("staff:job", job_id=job.pk)
+
+
+def export_response(header, rows, name, file_format):
+    """A small table answered in the request (the team tables go through a job)."""
+    if file_format == "xlsx":
+        response = HttpResponse(
+            exports.to_xlsx(header, rows, title=name), content_type=exports.CONTENT_TYPES["xlsx"]
+        )
+    else:
+        response = HttpResponse(
+            exports.to_csv(header, rows), content_type=exports.CONTENT_TYPES["csv"]
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response
 
 
 def _job_for(request, job_id):
