@@ -101,12 +101,9 @@ def line_chart(key, title, columns, rows, *, x_col, series, x_labels=None, **kw)
             }
         )
     step = max(1, round(len(rows) / 6))
-    x_ticks = [
-        {"x": x(i), "label": (x_labels or [r[x_col] for r in rows])[i]}
-        for i in range(0, len(rows), step)
-    ]
-    if rows and (len(rows) - 1) % step:
-        x_ticks.append({"x": x(len(rows) - 1), "label": (x_labels or [r[x_col] for r in rows])[-1]})
+    labels = x_labels or [r[x_col] for r in rows]
+    # From the last point backwards, so the deadline always has its label.
+    x_ticks = [{"x": x(i), "label": labels[i]} for i in range(len(rows) - 1, -1, -step)][::-1]
     y_ticks = [{"y": y(v), "value": v} for v in (0, y_max / 2, y_max)]
     for tick in y_ticks:
         if float(tick["value"]).is_integer():

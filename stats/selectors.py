@@ -7,6 +7,7 @@ and name only laureates of published results: nothing about an application
 that was not selected goes out but counts, and nothing about a person.
 """
 
+import unicodedata
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,18 @@ from calls.selectors import laureates
 from stats.charts import Percent, bar_chart, line_chart, table
 
 PARIS = ZoneInfo("Europe/Paris")
+
+
+def folded(text):
+    """A sort key that reads "Îlots" as "ilots", whatever the database collation."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _by_count_then_label(rows):
+    return sorted(rows, key=lambda row: (-row[1], folded(row[0])))
+
+
 SUBMITTED = Application.State.SUBMITTED
 Decision = ApplicationTarget.Decision
 Eligibility = ApplicationTarget.Eligibility
@@ -168,6 +181,7 @@ def communes_table(scope):
         ]
         for p in participations
     ]
+    rows.sort(key=lambda row: folded(row[0]))
     return table(
         "communes",
         _("Candidatures par commune"),
@@ -242,12 +256,14 @@ def submissions_chart(scope):
         series.append((previous.code, 3, "dashed"))
     else:
         rows = [row[:3] for row in rows]
+    axis = [_("J-%(days)d") % {"days": span - i} if span - i else _("J") for i in range(len(rows))]
     return line_chart(
         "submissions",
         _("Candidatures déposées, cumul jour par jour jusqu’à la date limite"),
         columns,
         rows,
         x_col=0,
+        x_labels=axis,
         series=series,
         description=_(
             "Jours comptés avant la date limite de chaque appel, à l’heure de Paris ; "
@@ -272,7 +288,12 @@ def kinds_chart(scope):
         "kinds",
         _("Types de structures candidates"),
         [_("Type de structure"), _("Candidatures déposées")],
-        [[str(labels.get(r["organisation__kind"], r["organisation__kind"])), r["n"]] for r in rows],
+        _by_count_then_label(
+            [
+                [str(labels.get(r["organisation__kind"], r["organisation__kind"])), r["n"]]
+                for r in rows
+            ]
+        ),
     )
 
 
@@ -299,7 +320,9 @@ def challenges_chart(scope, limit=10):
         "challenges",
         _("Défis les plus visés"),
         [_("Défi"), _("Candidatures déposées")],
-        [[f"{c.title} ({c.participation.commune.name})", c.n] for c in challenges],
+        _by_count_then_label(
+            [[f"{c.title} ({c.participation.commune.name})", c.n] for c in challenges]
+        ),
     )
 
 
@@ -316,7 +339,7 @@ def tags_chart(scope):
         "tags",
         _("Thématiques les plus visées"),
         [_("Thématique"), _("Candidatures déposées")],
-        [[t.name, t.n] for t in tags],
+        _by_count_then_label([[t.name, t.n] for t in tags]),
     )
 
 
@@ -362,6 +385,7 @@ def review_progress_chart(scope):
         ]
         for p in participations
     ]
+    rows.sort(key=lambda row: folded(row[0]))
     return bar_chart(
         "review_progress",
         _("Avancement des évaluations par commune"),
@@ -410,6 +434,7 @@ def reviewers_table(scope):
         ]
         for r in reviews
     ]
+    rows.sort(key=lambda row: (folded(row[0]), folded(row[1])))
     return table(
         "reviewers",
         _("Évaluations par évaluateur"),
