@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.db import transaction
+from django.urls import reverse
 from django.utils import translation
 
 
@@ -30,6 +31,14 @@ class AccountAdapter(DefaultAccountAdapter):
             "headers": dict(message.extra_headers),
         }
         transaction.on_commit(lambda: send_account_mail.delay(**payload))
+
+    def get_login_redirect_url(self, request):
+        """Staff who must use two-factor authentication set it up first."""
+        from accounts.security import must_set_up_second_factor
+
+        if must_set_up_second_factor(request.user):
+            return reverse("mfa_activate_totp")
+        return super().get_login_redirect_url(request)
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

@@ -1,13 +1,23 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from qmi.forms import EMAIL_MAX_LENGTH
 
 
 class SignupForm(AllauthSignupForm):
     full_name = forms.CharField(label=_("Nom complet"), max_length=150)
     field_order = ["full_name", "email", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The column holds 254 characters: say so rather than fail on saving.
+        email = self.fields["email"]
+        email.max_length = EMAIL_MAX_LENGTH
+        email.validators.append(MaxLengthValidator(EMAIL_MAX_LENGTH))
+        email.widget.attrs["maxlength"] = str(EMAIL_MAX_LENGTH)
 
 
 class ProfileForm(forms.ModelForm):

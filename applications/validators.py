@@ -1,38 +1,25 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-
-# La Poste's establishments share the SIREN 356000000; their SIRETs do not
-# pass the Luhn check, but their digit sum is a multiple of 5.
-LA_POSTE_SIREN = "356000000"
-
-
-def luhn_is_valid(digits):
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
-
-
-def siret_is_valid(value):
-    if len(value) != 14 or not value.isdigit():
-        return False
-    if value.startswith(LA_POSTE_SIREN):
-        return luhn_is_valid(value) or sum(int(c) for c in value) % 5 == 0
-    return luhn_is_valid(value)
+from stdnum import exceptions as stdnum_errors
+from stdnum.fr import siret
 
 
 def validate_siret(value):
+    """A French SIRET: 14 ASCII digits and a valid checksum (La Poste's rule included).
+
+    python-stdnum does the checking: it refuses "²", Arabic-Indic digits and
+    every other character that ``str.isdigit`` would let through.
+    """
     value = "".join((value or "").split())
     if not value:
         return
-    if len(value) != 14 or not value.isdigit():
-        raise ValidationError(_("Un SIRET compte exactement 14 chiffres."), code="siret_length")
-    if not siret_is_valid(value):
+    try:
+        siret.validate(value)
+    except stdnum_errors.InvalidChecksum as error:
         raise ValidationError(
             _("Ce SIRET n'est pas valide (clé de contrôle incorrecte)."), code="siret_checksum"
-        )
+        ) from error
+    except stdnum_errors.ValidationError as error:
+        raise ValidationError(
+            _("Un SIRET compte exactement 14 chiffres."), code="siret_length"
+        ) from error

@@ -57,11 +57,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "crispy_forms",
     "crispy_bootstrap5",
     "js_lib_bootstrap5",
     "django_htmx",
     "simple_history",
+    "django_countries",
     "csp",
     "corsheaders",
     "rest_framework",
@@ -73,6 +76,7 @@ INSTALLED_APPS = [
     "notifications",
     "stats",
     "api",
+    "experimentations",
     "qmi",
 ]
 
@@ -91,6 +95,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -125,10 +131,18 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite: wait for a concurrent writer instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite: wait for a concurrent writer instead of failing at once; a
+    # transaction takes the write lock when it begins (IMMEDIATE), so two
+    # concurrent decisions queue instead of answering "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if IS_POSTGRES:
+    # PostgreSQL's JIT compiles large plans: seconds lost on dashboard and export
+    # queries that run in milliseconds without it (bench/RESULTS.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: broker and cache when REDIS_URL is set; eager tasks otherwise.
@@ -136,8 +150,14 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down: cache misses, rate limits lifted, pages and log-ins go on.
+            "BACKEND": "qmi.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
             # Parallel test workers share one Redis: each gets its own prefix.
             "KEY_PREFIX": "qmi" + os.environ.get("PYTEST_XDIST_WORKER", ""),
         }
@@ -174,7 +194,8 @@ QMI_REVIEW_REMINDER_DAYS = int(os.environ.get("QMI_REVIEW_REMINDER_DAYS", "7"))
 CELERY_BEAT_SCHEDULE = {
     # Outbox: pending rows a lost broker message left, rows of dead workers.
     "notifications-sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
-    # Deadline reminders, "a call opens" alerts, "call closed" and review reminders.
+    # Deadline reminders, "a call opens" alerts, "call closed" and review reminders,
+    # report reminders of pilots and survey reminders (J+7, J+14).
     "notifications-send-due-reminders": {
         "task": "notifications.send_due_reminders",
         "schedule": 300.0,
@@ -215,11 +236,25 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[QMI] "
 
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with
+# recovery codes, and security keys (WebAuthn). Optional for candidates;
+# metropolis admins, commune managers and Django admin users must set it up
+# before they reach a staff page. Off by default with DEBUG on, so that the
+# demo logins work with their password alone (QMI_MFA_REQUIRED=1 turns it on).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "QMI"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+QMI_MFA_REQUIRED = env_bool("QMI_MFA_REQUIRED", default=not DEBUG)
+# Sessions: every log-in is listed on the "Sessions" page and can be ended there.
+USERSESSIONS_TRACK_ACTIVITY = False
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+# France first in the country lists of organisations.
+COUNTRIES_FIRST = ["FR"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

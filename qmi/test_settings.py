@@ -35,3 +35,7 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 LANGUAGE_COOKIE_SECURE = False
+
+# Most tests log staff in with force_login and no second factor; the tests of
+# two-factor authentication (tests/accounts/test_mfa.py) turn enforcement on.
+QMI_MFA_REQUIRED = False

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -6,6 +7,11 @@ from calls.sitemaps import sitemaps
 from calls.views import public as calls_public
 from qmi import views
 from qmi.health import healthz
+
+# The Django admin logs in through the site's log-in: same rate limits, same
+# second factor.
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", calls_public.home, name="home"),
@@ -19,6 +25,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("stats.urls")),
     path("api/", include("api.urls")),
+    path("experimentations/", include("experimentations.urls")),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("accessibilite/", views.accessibility, name="accessibility"),

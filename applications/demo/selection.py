@@ -23,6 +23,7 @@ from applications.models import (
     Review,
     ReviewScore,
 )
+from applications.services.scores import refresh_scores
 from calls.models import Edition
 
 DEMO_DOMAIN = "demo.qmi.example"
@@ -356,6 +357,7 @@ def _review_in_progress(call, users, rng):
             score = max(0, min(5, quality + rng.choice([-1, 0, 0, 1])))
             scores.append(ReviewScore(review=review, criterion=criterion, score=score))
     ReviewScore.objects.bulk_create(scores)
+    refresh_scores({review.target_id for review in reviews})
 
 
 @transaction.atomic

@@ -35,26 +35,17 @@ class OrganisationForm(forms.ModelForm):
         ]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
-            "country": forms.TextInput(attrs={"autocomplete": "country", "size": 3}),
+            "country": forms.Select(attrs={"autocomplete": "country"}),
             "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "contact_phone": forms.TextInput(attrs={"autocomplete": "tel"}),
-        }
-        help_texts = {
-            "country": _("Code à deux lettres, ex. FR, BE, DE."),
         }
 
     def clean_siret(self):
         return "".join(self.cleaned_data.get("siret", "").split())
 
-    def clean_country(self):
-        country = self.cleaned_data.get("country", "").strip().upper()
-        if len(country) != 2 or not country.isalpha():
-            raise forms.ValidationError(_("Indiquez le code pays à deux lettres, ex. FR."))
-        return country
-
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(
+    email = qmi_forms.EmailField(
         label=_("Adresse e-mail de la personne à inviter"),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )

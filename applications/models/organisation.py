@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from accounts.models import Invitation
 from applications.validators import validate_siret
@@ -26,7 +27,7 @@ class Organisation(models.Model):
 
     name = models.CharField(_("nom"), max_length=200)
     kind = models.CharField(_("type de structure"), max_length=16, choices=Kind.choices)
-    country = models.CharField(_("pays (code ISO)"), max_length=2, default="FR")
+    country = CountryField(_("pays"), default="FR")
     siret = models.CharField(
         _("SIRET"),
         max_length=14,
@@ -60,11 +61,10 @@ class Organisation(models.Model):
 
     @property
     def needs_siret(self):
-        return self.country.upper() == "FR" and self.kind != self.Kind.INDIVIDUAL
+        return self.country == "FR" and self.kind != self.Kind.INDIVIDUAL
 
     def clean(self):
         super().clean()
-        self.country = (self.country or "").upper()
         self.siret = "".join((self.siret or "").split())
         if self.needs_siret and not self.siret:
             raise ValidationError(

@@ -10,6 +10,7 @@ from applications.models import Application, ApplicationTarget, OrganisationMemb
 from applications.permissions.staff import can_publish_results
 from applications.services.selection import call_still_open_message
 from calls.models import Call, Participation
+from experimentations.services.pilots import create_pilots_for_call
 
 DECISION_KIND = "decision"
 
@@ -62,6 +63,7 @@ def publish_results(*, user, call):
         call.results_published_at = timezone.now()
         call._history_user = user
         call.save(update_fields=["results_published_at"])
+    create_pilots_for_call(call)
     return queue_decision_messages(call)
 
 

@@ -541,6 +541,6 @@ def withdraw(request, pk):
             messages.success(request, _("Votre candidature est retirée."))
         return redirect("applications:detail", pk=application.pk)
     if not can_withdraw_application(request.user, application):
-        messages.error(request, _("Cette candidature ne peut pas être retirée."))
+        messages.error(request, submission.withdrawal_refusal(application))
         return redirect("applications:detail", pk=application.pk)
     return render(request, "applications/withdraw.html", {"application": application})

@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import OperationalError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications.permissions.staff import (
@@ -36,6 +38,10 @@ from applications.staff_forms import (
 )
 
 PAGE_SIZE = 25
+CONCURRENT_WRITE_MESSAGE = gettext_lazy(
+    "Un membre de l'équipe enregistrait sur cette candidature au même instant : "
+    "rien n'a été enregistré, vérifiez la page puis envoyez à nouveau."
+)
 
 
 def staff_required(view):
@@ -87,6 +93,7 @@ def _dashboard(request, participation, status=200):
             "can_finalise": can_finalise(request.user, participation),
             "call_still_open": selection.call_still_open_message(participation.call),
             "finalise_refusal": selection.finalise_refusal(participation, totals["selected"]),
+            "undecided_count": selection.undecided_targets(participation).count(),
             "can_reopen": can_reopen(request.user, participation),
         },
         status=status,
@@ -128,6 +135,7 @@ def _page(request, target, status=200, **forms):
         "can_review": can_review(user, target, my_review),
         "can_screen": can_screen(user, target),
         "can_decide": can_decide(user, target),
+        "call_still_open": selection.call_still_open_message(target.participation.call),
         "can_add_note": can_add_note(user, target),
         "show_reviews": can_see_colleague_reviews(user, target, my_review),
         "conflicted": bool(my_review and my_review.conflict_of_interest),
@@ -160,6 +168,11 @@ def _post_action(request, target, form, form_name, action, success_message):
             action(form)
         except ValidationError as error:
             apply_service_errors(form, error)
+        except OperationalError:
+            # SQLite gave up waiting for a colleague's write: answered like the
+            # other concurrent writes, nothing typed is lost.
+            form.add_error(None, CONCURRENT_WRITE_MESSAGE)
+            return _page(request, target, status=409, **{form_name: form})
         else:
             messages.success(request, success_message)
             return redirect("staff:application", target_id=target.pk)
@@ -260,7 +273,11 @@ def finalise(request, participation_id):
     if not can_finalise(request.user, participation):
         raise PermissionDenied
     try:
-        selection.finalise_selection(user=request.user, participation=participation)
+        selection.finalise_selection(
+            user=request.user,
+            participation=participation,
+            leave_undecided=request.POST.get("leave_undecided") == "on",
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _dashboard(request, participation, status=400)

@@ -23,7 +23,7 @@ def test_a_candidate_creates_an_organisation_and_owns_it(client, user):
         {
             "name": "Vélo Vert SAS",
             "kind": "startup",
-            "country": "fr",
+            "country": "FR",
             "siret": "732 829 320 00074",
             "website": "velovert.example",
         },

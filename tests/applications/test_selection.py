@@ -18,7 +18,7 @@ from applications.services.selection import (
     finalise_selection,
     reopen_selection,
 )
-from tests.applications.staff_helpers import World, refresh
+from tests.applications.staff_helpers import World, force_decision, refresh
 from tests.factories import AdminFactory
 
 Decision = ApplicationTarget.Decision
@@ -26,7 +26,7 @@ Decision = ApplicationTarget.Decision
 
 @pytest.fixture
 def world(db):
-    return World(quota_min=2, quota_max=3, closed=True)
+    return World(quota_min=2, quota_max=3, closed=True, screened=True)
 
 
 def _select(world, target, user=None):
@@ -116,7 +116,7 @@ def test_finalise_only_within_the_quota_and_then_locked(client, world):
     _select(world, targets[1])
     with pytest.raises(PermissionDenied):
         finalise_selection(user=world.reviewer_a, participation=world.a)
-    finalise_selection(user=world.manager_a, participation=world.a)
+    finalise_selection(user=world.manager_a, participation=world.a, leave_undecided=True)
     world.a.refresh_from_db()
     assert world.a.is_finalised
     with pytest.raises((SelectionLocked, PermissionDenied)):
@@ -169,7 +169,7 @@ def test_quota_holds_under_concurrent_requests():
     On PostgreSQL the threads really run at the same time against the row lock;
     SQLite serialises writers, so there they run one after the other.
     """
-    world = World(quota_min=2, quota_max=3)
+    world = World(quota_min=2, quota_max=3, closed=True, screened=True)
     targets = [refresh(world.application(world.a)) for _ in range(10)]
     outcomes = []
     barrier = threading.Barrier(len(targets))
@@ -208,10 +208,11 @@ def test_quota_holds_under_concurrent_requests():
 
 @pytest.fixture
 def open_world(db):
-    world = World(quota_min=2, quota_max=3)
+    world = World(quota_min=2, quota_max=3, screened=True)
     world.call.refresh_from_db()
-    for target in [world.application(world.a) for _ in range(2)]:
-        _select(world, target)
+    # Selected before this rule existed (or the deadline was pushed back since).
+    for slot in (1, 2):
+        force_decision(world.application(world.a), Decision.SELECTED, slot)
     return world
 
 
@@ -261,3 +262,40 @@ def test_dashboard_offers_finalisation_only_when_it_would_succeed(client, world,
     assert not live
     assert "encore ouvert aux candidatures" in page
     assert "Finaliser la sélection" not in page
+
+
+def test_sqlite_takes_the_write_lock_when_a_transaction_begins():
+    """Two concurrent decisions queue on SQLite's lock rather than one failing with
+    "database is locked" when its read lock cannot be upgraded."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("SQLite only")
+    assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert database["OPTIONS"]["timeout"] >= 5
+
+
+def test_a_decision_racing_a_colleague_on_sqlite_is_a_409_keeping_the_motivation(
+    client, world, monkeypatch
+):
+    from django.db import OperationalError
+
+    from applications.services import selection
+
+    target = world.application(world.a)
+
+    def locked(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(selection, "decide", locked)
+    client.force_login(world.manager_a)
+    response = client.post(
+        reverse("staff:decide", args=[target.pk]),
+        {"decision": "selected", "motivation": "Très bon projet, à retenir"},
+    )
+    assert response.status_code == 409
+    page = html.unescape(response.content.decode())
+    assert "au même instant" in page
+    assert "Très bon projet, à retenir" in page
+    assert refresh(target).decision == ""

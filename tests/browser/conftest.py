@@ -58,6 +58,80 @@ def _browser_settings(settings, live_server):
 
 _axe = Axe()
 
+# Every checked page is measured at these widths (a phone, a laptop).
+WIDTHS = (390, 1280)
+
+# The page's own width beyond the viewport: what makes it scroll sideways.
+_OVERFLOW_JS = """async () => {
+  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  const doc = document.documentElement;
+  const culprits = [];
+  const beyond = (el) => el.getBoundingClientRect().right > doc.clientWidth + 1;
+  for (const el of document.body.querySelectorAll('*')) {
+    if (beyond(el) && el.getBoundingClientRect().width > 0 && !beyond(el.parentElement)
+        && getComputedStyle(el.parentElement).overflowX === 'visible') {
+      const cls = typeof el.className === 'string' ? el.className.trim() : '';
+      culprits.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+        + (cls ? '.' + cls.split(/\\s+/).join('.') : ''));
+    }
+  }
+  return {scroll: doc.scrollWidth, client: doc.clientWidth, culprits: culprits.slice(0, 5)};
+}"""
+
+
+def assert_fits(page, widths=WIDTHS):
+    """The page never scrolls sideways at any of ``widths`` (CSS pixels)."""
+    original = page.viewport_size
+    try:
+        for width in widths:
+            page.set_viewport_size({"width": width, "height": 844 if width < 600 else 800})
+            measure = page.evaluate(_OVERFLOW_JS)
+            assert measure["scroll"] <= measure["client"], (
+                f"{page.url} scrolls sideways at {width} px: {measure['scroll']} px wide; "
+                f"overflowing: {', '.join(measure['culprits'])}"
+            )
+    finally:
+        if original:
+            page.set_viewport_size(original)
+
+
+# Contrast of each visible form control's border against what is behind it.
+_CONTROL_CONTRAST_JS = """() => {
+  const parse = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const ch = [r, g, b].map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
+  };
+  const background = (el) => {
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const c = parse(getComputedStyle(p).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c;
+    }
+    return [255, 255, 255];
+  };
+  const bad = [];
+  const selector = 'input:not([type=hidden]):not(.btn-check), select, textarea';
+  for (const el of document.querySelectorAll(selector)) {
+    const style = getComputedStyle(el);
+    if (!el.offsetParent || style.visibility === 'hidden') continue;
+    if (parseFloat(style.borderTopWidth) === 0) continue;
+    const a = lum(parse(style.borderTopColor)), b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const name = `${el.tagName.toLowerCase()}#${el.id || el.name}`;
+    if (ratio < 3) bad.push(`${name} ${style.borderTopColor} ${ratio.toFixed(2)}:1`);
+  }
+  return bad;
+}"""
+
+
+def assert_control_contrast(page):
+    """Form controls' borders contrast at least 3:1 with their background (WCAG 1.4.11)."""
+    bad = page.evaluate(_CONTROL_CONTRAST_JS)
+    assert not bad, f"form control borders under 3:1 on {page.url}: {'; '.join(bad[:5])}"
+
 
 class AccessiblePage:
     """Wraps a Playwright page: every visited page is checked with axe-core."""
@@ -82,6 +156,8 @@ class AccessiblePage:
             for v in bad
         )
         assert not bad, f"axe violations on {self.page.url}:\n{details}"
+        assert_control_contrast(self.page)
+        assert_fits(self.page)
         self.checked.append(self.page.url)
 
     def __getattr__(self, name):

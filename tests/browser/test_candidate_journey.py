@@ -42,7 +42,7 @@ def test_candidate_journey_from_sign_up_to_receipt(site, transactional_db):
     assert "/organisations/nouvelle/" in page.url
     page.locator("#id_name").fill("Vélo Vert SAS")
     page.locator("#id_kind").select_option("startup")
-    page.locator("#id_country").fill("FR")
+    page.locator("#id_country").select_option("FR")
     page.locator("#id_siret").fill("73282932000075")  # a typo in the checksum
     click(site, "Créer l'organisation")
     assert page.locator(".error-summary").is_visible()

@@ -24,7 +24,7 @@ def _switch_user(site, user):
 
 
 def test_selection_journey(site, transactional_db):
-    world = World(hide_reviews=True, quota_min=6, quota_max=8, closed=True)
+    world = World(hide_reviews=True, quota_min=6, quota_max=8, closed=True, screened=True)
     # Only commune A takes part, so its finalisation is enough to publish.
     world.b.delete()
     targets = [world.application(world.a) for _ in range(7)]
@@ -56,6 +56,8 @@ def test_selection_journey(site, transactional_db):
         assert "Décision enregistrée." in site.page.content()
     site.goto(f"/equipe/tableau/{world.a.pk}/")
     assert "4,00 / 5" in site.page.content() or "4.00 / 5" in site.page.content()
+    # The seventh has no decision: the manager says so explicitly.
+    site.page.get_by_label(re.compile("Finaliser sans décision")).check()
     _click(site, "button", "Finaliser la sélection")
     assert "La sélection est finalisée." in site.page.content()
     assert ApplicationTarget.objects.filter(participation=world.a, decision="selected").count() == 6

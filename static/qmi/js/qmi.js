@@ -22,9 +22,26 @@
       if (!isNaN(deadline)) el.textContent = formatRemaining(deadline - Date.now(), el);
     });
   }
+  function scrollBoxes() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) {
+        var caption = box.querySelector("caption");
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", caption ? caption.textContent.trim() : document.title);
+      } else if (box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     tick();
     setInterval(tick, 30000);
+    // A table wider than the screen scrolls in its own box: reachable by keyboard.
+    scrollBoxes();
+    window.addEventListener("resize", scrollBoxes);
     // Move focus to an error summary so screen readers announce it.
     var summary = document.querySelector(".error-summary");
     if (summary) summary.focus();
