@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "notifications",
     "stats",
     "api",
+    "privacy",
     "experimentations",
     "qmi",
 ]
