@@ -48,7 +48,12 @@ def survey_create(request):
                 % {"count": survey.recipients.count()},
             )
             return redirect("experimentations:survey_results", pk=survey.pk)
-    return render(request, "experimentations/survey_form.html", {"form": form})
+    return render(
+        request,
+        "experimentations/survey_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
