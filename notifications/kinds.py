@@ -45,6 +45,10 @@ KINDS = {
     "report_filed": Kind(_("rapport d'avancement déposé")),
     "survey_invitation": Kind(_("enquête de satisfaction")),
     "survey_reminder": Kind(_("relance de l'enquête de satisfaction")),
+    # Queued by privacy (retention of personal data).
+    "draft_deletion_notice": Kind(_("avis de suppression d'un brouillon")),
+    "inactive_account_notice": Kind(_("avis de suppression d'un compte inactif")),
+    "data_export_ready": Kind(_("archive « Mes données » prête")),
 }
 
 

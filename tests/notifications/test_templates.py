@@ -103,6 +103,20 @@ CONTEXTS = {
         "closes_at": "2025-03-17T22:59:00+00:00",
         "url": "http://x/survey/",
     },
+    "draft_deletion_notice": {
+        "organisation": "Cargo & Co",
+        "call_title": "Appel",
+        "deletion_at": "2025-06-17T22:59:00+00:00",
+        "url": "http://x/draft/",
+    },
+    "inactive_account_notice": {
+        "deletion_at": "2025-06-17T22:59:00+00:00",
+        "url": "http://x/login/",
+    },
+    "data_export_ready": {
+        "expires_at": "2025-06-17T22:59:00+00:00",
+        "url": "http://x/export/",
+    },
     "survey_reminder": {
         "survey_title": "Enquête QMI1",
         "edition": "QMI1",
