@@ -13,13 +13,20 @@ from calls.permissions import metropolis_admin_required
 from communes import selectors, services
 from communes.forms import InvitationSignupForm, TeamInvitationForm
 from communes.models import Commune, TeamInvitation, TeamMembership
+from qmi.ratelimits import TOO_MANY_MAILS, allow_mail_to_unconfirmed
 
 
 @metropolis_admin_required
 def team(request, pk):
     commune = get_object_or_404(Commune, pk=pk)
     form = TeamInvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not allow_mail_to_unconfirmed(request, form.cleaned_data["email"])
+    ):
+        form.add_error(None, TOO_MANY_MAILS)
+    elif request.method == "POST" and form.is_valid():
         try:
             invitation = services.invite_team_member(
                 commune=commune, invited_by=request.user, **form.cleaned_data

@@ -21,6 +21,7 @@ from notifications.permissions import can_manage_outbox
 from notifications.services import mark_read, render_message, retry_failed, subscriptions
 from notifications.services.outbox import read_unsubscribe_token
 from qmi.forms import parse_id
+from qmi.ratelimits import TOO_MANY_MAILS, allow_mail_to_unconfirmed
 
 PAGE_SIZE = 50
 
@@ -128,6 +129,9 @@ def alerts(request):
     initial = {"email": request.user.email} if request.user.is_authenticated else None
     form = AlertForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        if not allow_mail_to_unconfirmed(request, form.cleaned_data["email"]):
+            form.add_error(None, TOO_MANY_MAILS)
+            return render(request, "notifications/alerts.html", {"form": form}, status=429)
         subscriptions.subscribe(
             email=form.cleaned_data["email"],
             communes=form.cleaned_data["communes"],
@@ -141,14 +145,22 @@ def alerts(request):
 
 
 def alert_confirm(request, token):
-    subscription = subscriptions.subscription_for_token(token)
-    if subscription is None:
+    found = subscriptions.subscriptions_for_token(token)
+    if not found:
         return render(request, "notifications/link_invalid.html", status=404)
     if request.method == "POST":
-        subscriptions.confirm(subscription)
+        subscriptions.confirm(found)
         messages.success(request, _("Votre alerte est confirmée."))
         return redirect("notifications:alert_confirm", token=token)
-    return render(request, "notifications/alert_confirm.html", {"subscription": subscription})
+    return render(
+        request,
+        "notifications/alert_confirm.html",
+        {
+            "email": found[0].email,
+            "topic": subscriptions.topics(found),
+            "confirmed": all(s.is_confirmed for s in found),
+        },
+    )
 
 
 @csrf_exempt  # RFC 8058 one-click: the mail client POSTs without a session

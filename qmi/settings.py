@@ -255,6 +255,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
+    # Forms that mail an address nobody has confirmed (alerts, invitations).
+    "mail_unconfirmed": "10/h/ip,3/h/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[QMI] "
 

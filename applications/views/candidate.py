@@ -30,9 +30,12 @@ from applications.services import attachments as attachment_services
 from applications.services import drafting, organisations, submission
 from calls.models import Call
 from qmi.forms import parse_id
+from qmi.ratelimits import TOO_MANY_MAILS, allow_mail_to_unconfirmed
 from qmi.templatetags.qmi_tags import paris_datetime
 
 STASH_KEY = "applications_unsaved_post"
+# What an expired session may keep: the step form's fields, this many bytes at most.
+STASH_MAX_BYTES = 64 * 1024
 
 
 def login_required_keeping_post(view):
@@ -43,23 +46,63 @@ def login_required_keeping_post(view):
         if request.user.is_authenticated:
             return view(request, *args, **kwargs)
         if request.method == "POST":
-            data = {
-                key: request.POST.getlist(key)
-                for key in request.POST
-                if key != "csrfmiddlewaretoken"
-            }
-            request.session[STASH_KEY] = {"path": request.path, "data": data}
+            data = _stashable_post(request, kwargs.get("step", ""))
+            if data is not None:
+                # One pending post per session: a new one replaces the last.
+                request.session[STASH_KEY] = {"path": request.path, "data": data}
             if request.headers.get("X-Autosave"):
                 return JsonResponse(
                     {"error": _("Votre session a expiré : reconnectez-vous.")}, status=401
                 )
-            messages.warning(
-                request,
-                _("Votre session a expiré. Reconnectez-vous : vos saisies ont été conservées."),
-            )
+            if data is None:
+                messages.error(
+                    request,
+                    _(
+                        "Votre session a expiré et ce que vous avez envoyé ne peut pas être "
+                        "conservé (trop volumineux ou d’un autre formulaire). Reconnectez-vous "
+                        "puis saisissez-le à nouveau."
+                    ),
+                )
+            else:
+                messages.warning(
+                    request,
+                    _("Votre session a expiré. Reconnectez-vous : vos saisies ont été conservées."),
+                )
         return redirect_to_login(request.path)
 
     return wrapper
+
+
+def _step_posts(step, name):
+    """Whether the form of ``step`` posts a field called ``name``."""
+    from applications.forms import application as step_forms
+
+    if name == "version":
+        return True
+    if step == "experimentation":  # one form per targeted commune, prefixed t<id>-
+        prefix, _dash, field = name.partition("-")
+        return prefix[:1] == "t" and prefix[1:].isdigit() and field in step_forms.EXPERIMENT_FIELDS
+    form_class = {
+        "communes": step_forms.TargetsForm,
+        "projet": step_forms.ProjectForm,
+        "impact": step_forms.ImpactForm,
+        "budget": step_forms.BudgetForm,
+        "validation": step_forms.AcceptanceForm,
+    }.get(step)
+    return form_class is not None and name in form_class.base_fields
+
+
+def _stashable_post(request, step):
+    """The fields of the step's form in a post, or None when it cannot be kept.
+
+    Bounded so that anonymous posts cannot fill the session table: only the
+    step form's fields, STASH_MAX_BYTES at most.
+    """
+    data = {key: request.POST.getlist(key) for key in request.POST if _step_posts(step, key)}
+    size = sum(len(key) + sum(len(v.encode()) for v in values) for key, values in data.items())
+    if not data or size > STASH_MAX_BYTES:
+        return None
+    return data
 
 
 def _safe_next(request, fallback):
@@ -158,7 +201,9 @@ def organisation_detail(request, pk):
     if request.method == "POST":
         if not is_owner:
             raise PermissionDenied
-        if form.is_valid():
+        if form.is_valid() and not allow_mail_to_unconfirmed(request, form.cleaned_data["email"]):
+            form.add_error(None, TOO_MANY_MAILS)
+        elif form.is_valid():
             try:
                 organisations.invite_member(
                     organisation=organisation,

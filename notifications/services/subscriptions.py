@@ -16,26 +16,34 @@ CONFIRM_SALT = "notifications.alert-confirm"
 CONFIRM_VALIDITY = timedelta(days=7)
 
 
-def confirmation_token(subscription):
-    return signing.dumps({"id": subscription.pk, "e": subscription.email}, salt=CONFIRM_SALT)
+def confirmation_token(subscriptions):
+    """One link confirms every subscription of one request."""
+    return signing.dumps(
+        {"ids": [s.pk for s in subscriptions], "e": subscriptions[0].email}, salt=CONFIRM_SALT
+    )
 
 
-def subscription_for_token(token):
-    """The subscription a confirmation link is about, or None (forged or expired)."""
+def subscriptions_for_token(token):
+    """The subscriptions a confirmation link is about ([] when forged or expired)."""
     try:
         payload = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_VALIDITY.total_seconds())
     except signing.BadSignature:
-        return None
-    return (
+        return []
+    ids = payload.get("ids") or [payload.get("id")]
+    return list(
         AlertSubscription.objects.select_related("commune", "tag")
-        .filter(pk=payload.get("id"), email=payload.get("e"))
-        .first()
+        .filter(pk__in=[i for i in ids if isinstance(i, int)], email=payload.get("e"))
+        .order_by("pk")
     )
+
+
+def topics(subscriptions):
+    return ", ".join(str(s.commune or s.tag) for s in subscriptions)
 
 
 @transaction.atomic
 def subscribe(*, email, communes=(), tags=(), language=None):
-    """Ask for alerts; each new subscription gets a confirmation mail (double opt-in).
+    """Ask for alerts; one confirmation mail covers every new topic (double opt-in).
 
     Already confirmed subscriptions are left alone, so the answer never tells
     a visitor whether an address was subscribed. Returns the new subscriptions.
@@ -54,32 +62,33 @@ def subscribe(*, email, communes=(), tags=(), language=None):
             continue
         if is_new:
             created.append(subscription)
-            queue_message(
-                recipient=None,
-                email=email,
-                language=language,
-                kind="alert_confirmation",
-                about=subscription,
-                occasion="confirm",
-                context={
-                    "topic": str(subscription.commune or subscription.tag),
-                    "url": settings.SITE_URL
-                    + reverse(
-                        "notifications:alert_confirm",
-                        kwargs={"token": confirmation_token(subscription)},
-                    ),
-                },
-            )
+    if created:
+        queue_message(
+            recipient=None,
+            email=email,
+            language=language,
+            kind="alert_confirmation",
+            about=created[0],
+            occasion="confirm",
+            context={
+                "topic": topics(created),
+                "url": settings.SITE_URL
+                + reverse(
+                    "notifications:alert_confirm",
+                    kwargs={"token": confirmation_token(created)},
+                ),
+            },
+        )
     return created
 
 
-def confirm(subscription):
-    if subscription.confirmed_at is None:
-        AlertSubscription.objects.filter(pk=subscription.pk, confirmed_at__isnull=True).update(
-            confirmed_at=timezone.now()
-        )
+def confirm(subscriptions):
+    AlertSubscription.objects.filter(
+        pk__in=[s.pk for s in subscriptions], confirmed_at__isnull=True
+    ).update(confirmed_at=timezone.now())
+    for subscription in subscriptions:
         subscription.refresh_from_db()
-    return subscription
+    return subscriptions
 
 
 @transaction.atomic

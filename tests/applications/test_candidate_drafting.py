@@ -245,3 +245,23 @@ def test_a_version_no_database_can_hold_is_read_as_unknown(client, version):
     assert response.status_code == 200
     application.refresh_from_db()
     assert application.title == "Titre gardé"
+
+
+def test_an_expired_session_keeps_only_the_step_forms_fields_and_one_post(client):
+    application = ApplicationFactory(title="")
+    url = step_url(application, "projet")
+    client.post(url, {"title": "Premier", "version": 1, "evil": "x" * 1000, "budget_ask": "y"})
+    assert client.session[STASH_KEY]["data"] == {"title": ["Premier"], "version": ["1"]}
+    client.post(url, {"title": "Second", "version": 1})
+    assert client.session[STASH_KEY]["data"]["title"] == ["Second"]  # one pending post
+
+
+def test_an_expired_session_refuses_to_keep_an_oversized_post(client):
+    from django.contrib.sessions.models import Session
+
+    application = ApplicationFactory(title="")
+    url = step_url(application, "projet")
+    response = client.post(url, {"title": "x" * 70_000, "version": 1}, follow=True)
+    assert STASH_KEY not in client.session
+    assert "ne peut pas être conservé" in response.content.decode()
+    assert all(len(s.session_data) < 10_000 for s in Session.objects.all())

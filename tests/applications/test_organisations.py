@@ -249,3 +249,18 @@ def test_only_owners_edit_and_strangers_see_nothing(client):
     assert client.get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_invitations_to_one_address_are_rate_limited(client):
+    """Nobody can make the site mail an unconfirmed address over and over."""
+    for n in range(4):
+        membership = MembershipFactory(role="owner")
+        client.force_login(membership.user)
+        response = client.post(
+            reverse("applications:organisation_detail", args=[membership.organisation.pk]),
+            {"email": "target@example.org", "role": "member"},
+        )
+        expected = 302 if n < 3 else 400
+        assert response.status_code == expected
+    assert "Trop de demandes" in response.content.decode()
+    assert OutboxMessage.objects.filter(recipient_email="target@example.org").count() == 3

@@ -79,12 +79,11 @@ def test_double_opt_in_then_one_alert_when_the_call_opens_then_unsubscribe(
         )
     assert response.status_code == 200
     assert AlertSubscription.objects.filter(email="visitor@example.org").count() == 2
-    assert len(mail.outbox) == 2  # one confirmation per subscription
-    assert all("Confirmez" in m.subject for m in mail.outbox)
-    assert all("List-Unsubscribe" not in m.extra_headers for m in mail.outbox)
-    confirm_commune = link(
-        next(m for m in mail.outbox if "Argenteuil" in m.subject).body, "/alertes/confirmer/"
-    )
+    [confirmation] = mail.outbox  # one mail covers every topic asked
+    assert "Confirmez" in confirmation.subject
+    assert "Argenteuil" in confirmation.subject and "Mobilité" in confirmation.subject
+    assert "List-Unsubscribe" not in confirmation.extra_headers
+    confirm_both = link(confirmation.body, "/alertes/confirmer/")
 
     call = future_call(commune=commune, tag=mobility)
     mail.outbox.clear()
@@ -93,13 +92,13 @@ def test_double_opt_in_then_one_alert_when_the_call_opens_then_unsubscribe(
     with time_machine.travel(later, tick=False), deliver_on_commit():
         assert queue_due_notifications()["call_opened"] == 0
 
-    page = client.get(confirm_commune)
-    assert "Confirmer l'alerte" in page.content.decode()
+    page = client.get(confirm_both).content.decode()
+    assert "Confirmer l'alerte" in page and "Argenteuil, Mobilité" in page
     assert (
         not AlertSubscription.objects.confirmed().exists()
     )  # a GET (link scanner) confirms nothing
-    client.post(confirm_commune)
-    assert AlertSubscription.objects.confirmed().count() == 1
+    client.post(confirm_both)
+    assert AlertSubscription.objects.confirmed().count() == 2
 
     with time_machine.travel(later, tick=False), deliver_on_commit():
         assert queue_due_notifications()["call_opened"] == 1
@@ -160,3 +159,38 @@ def test_forged_or_expired_confirmation_links_are_refused(client, commune, deliv
     with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
         assert client.post(path).status_code == 404
     assert not AlertSubscription.objects.confirmed().exists()
+
+
+def test_one_request_for_many_topics_sends_one_mail(client, deliver_on_commit):
+    communes = [CommuneFactory() for _ in range(12)]
+    tags = [Tag.objects.create(name=f"Thème {n}", slug=f"theme-{n}") for n in range(10)]
+    with deliver_on_commit():
+        client.post(
+            "/notifications/alertes/",
+            {
+                "email": "v@example.org",
+                "communes": [c.pk for c in communes],
+                "tags": [t.pk for t in tags],
+            },
+        )
+    assert AlertSubscription.objects.count() == 22
+    assert len(mail.outbox) == 1
+
+
+def test_alert_requests_are_rate_limited_per_address_and_per_ip(client, commune, mobility):
+    def ask(email, ip="192.0.2.1", target=None):
+        return client.post(
+            "/notifications/alertes/",
+            {"email": email, "communes": [(target or commune).pk]},
+            REMOTE_ADDR=ip,
+        )
+
+    # Per address: a few requests an hour, whatever the IP.
+    statuses = [ask("victim@example.org", ip=f"192.0.2.{n}").status_code for n in range(1, 6)]
+    assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
+    refused = ask("victim@example.org", ip="192.0.2.9").content.decode()
+    assert "Trop de demandes" in refused and 'value="victim@example.org"' in refused
+    # Per IP: many addresses from one connection.
+    statuses = [ask(f"v{n}@example.org", ip="198.51.100.7").status_code for n in range(12)]
+    assert statuses.count(429) == 2
+    assert OutboxMessage.objects.filter(kind="alert_confirmation").count() == 1 + 10
