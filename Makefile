@@ -5,7 +5,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock | cksum | cut -d' ' -f1)
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -15,10 +15,12 @@ PYTEST_ARGS ?=
 
 install: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
+# The runtime lock and the development tools on top of it (the Docker image
+# installs requirements.lock only).
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -64,12 +66,16 @@ format: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l fr -l en --ignore=.venv --ignore=staticfiles --no-obsolete
 
-# Regenerate requirements.lock from pyproject.toml (pins every version).
+# Regenerate both locks from pyproject.toml (pins every version): the runtime
+# dependencies in requirements.lock, the dev extra on top in requirements-dev.lock.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet .
+	{ sed -n '1,2p' requirements.lock; .lock-venv/bin/pip freeze --exclude-editable | grep -v "^qmi-platform"; } > .lock-runtime
 	.lock-venv/bin/pip install --quiet ".[dev]"
-	.lock-venv/bin/pip freeze --exclude-editable | grep -v "^qmi-platform" > requirements.lock
+	{ sed -n '1,2p' requirements-dev.lock; .lock-venv/bin/pip freeze --exclude-editable | grep -v "^qmi-platform" | grep -vxFf .lock-runtime; } > requirements-dev.lock
+	mv .lock-runtime requirements.lock
 	rm -rf .lock-venv
 
 clean:

@@ -5,46 +5,37 @@ runs in DEBUG on a SQLite file with eager Celery tasks, which is what
 `make run` and `make test` use.
 """
 
-import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import urlsplit, urlunsplit
 
-import dj_database_url
+import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+# One parsing of the environment (django-environ).
+env = environ.Env()
 
+DEBUG = env.bool("DEBUG", default=False)
 
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DEBUG = env_bool("DEBUG", default=False)
-
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env.str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     # Development and tests only: never used with DEBUG off.
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", cast=str.strip, default=[])
 if not ALLOWED_HOSTS:
     if not DEBUG:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
     ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
 
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or [SITE_URL]
+SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", cast=str.strip, default=[]) or [SITE_URL]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -124,13 +115,9 @@ TEMPLATES = [
 ]
 
 # Database: SQLite by default, DATABASE_URL for PostgreSQL (psycopg 3).
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite: wait for a concurrent writer instead of failing at once; a
     # transaction takes the write lock when it begins (IMMEDIATE), so two
@@ -147,7 +134,7 @@ if IS_POSTGRES:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: broker and cache when REDIS_URL is set; eager tasks otherwise.
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env.str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -160,7 +147,7 @@ if REDIS_URL:
                 "SOCKET_TIMEOUT": 0.5,
             },
             # Parallel test workers share one Redis: each gets its own prefix.
-            "KEY_PREFIX": "qmi" + os.environ.get("PYTEST_XDIST_WORKER", ""),
+            "KEY_PREFIX": "qmi" + env.str("PYTEST_XDIST_WORKER", ""),
         }
     }
 else:
@@ -191,25 +178,25 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TIMEZONE = "Europe/Paris"
 # Days after a call's close when reviewers with pending reviews get a reminder.
-QMI_REVIEW_REMINDER_DAYS = int(os.environ.get("QMI_REVIEW_REMINDER_DAYS", "7"))
+QMI_REVIEW_REMINDER_DAYS = env.int("QMI_REVIEW_REMINDER_DAYS", default=7)
 # Retention of personal data (shown on the privacy page; enforced daily by
 # privacy.apply_retention or `python manage.py apply_retention`).
 QMI_RETENTION = {
     # Drafts of a closed call are deleted this many months after the close...
-    "DRAFT_MONTHS": int(os.environ.get("QMI_RETENTION_DRAFT_MONTHS", "3")),
+    "DRAFT_MONTHS": env.int("QMI_RETENTION_DRAFT_MONTHS", default=3),
     # ...at the earliest this many days after the organisation was told.
-    "DRAFT_NOTICE_DAYS": int(os.environ.get("QMI_RETENTION_DRAFT_NOTICE_DAYS", "14")),
+    "DRAFT_NOTICE_DAYS": env.int("QMI_RETENTION_DRAFT_NOTICE_DAYS", default=14),
     # Applications not selected: anonymised this many years after the results.
-    "NOT_SELECTED_YEARS": int(os.environ.get("QMI_RETENTION_NOT_SELECTED_YEARS", "5")),
+    "NOT_SELECTED_YEARS": env.int("QMI_RETENTION_NOT_SELECTED_YEARS", default=5),
     # Laureates: kept while a pilot runs, anonymised this many years after its end.
-    "LAUREATE_YEARS": int(os.environ.get("QMI_RETENTION_LAUREATE_YEARS", "5")),
+    "LAUREATE_YEARS": env.int("QMI_RETENTION_LAUREATE_YEARS", default=5),
     # Accounts with no log-in for this many years: warned, then deleted.
-    "INACTIVE_ACCOUNT_YEARS": int(os.environ.get("QMI_RETENTION_INACTIVE_ACCOUNT_YEARS", "3")),
-    "INACTIVE_NOTICE_DAYS": int(os.environ.get("QMI_RETENTION_INACTIVE_NOTICE_DAYS", "30")),
+    "INACTIVE_ACCOUNT_YEARS": env.int("QMI_RETENTION_INACTIVE_ACCOUNT_YEARS", default=3),
+    "INACTIVE_NOTICE_DAYS": env.int("QMI_RETENTION_INACTIVE_NOTICE_DAYS", default=30),
     # Sent (or failed) messages and notifications older than this are pruned.
-    "OUTBOX_MONTHS": int(os.environ.get("QMI_RETENTION_OUTBOX_MONTHS", "12")),
+    "OUTBOX_MONTHS": env.int("QMI_RETENTION_OUTBOX_MONTHS", default=12),
     # "Mes données" archives can be downloaded for this many days.
-    "EXPORT_DAYS": int(os.environ.get("QMI_RETENTION_EXPORT_DAYS", "7")),
+    "EXPORT_DAYS": env.int("QMI_RETENTION_EXPORT_DAYS", default=7),
 }
 CELERY_BEAT_SCHEDULE = {
     # Retention of personal data, once a day at night.
@@ -268,7 +255,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[QMI] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "QMI"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
-QMI_MFA_REQUIRED = env_bool("QMI_MFA_REQUIRED", default=not DEBUG)
+QMI_MFA_REQUIRED = env.bool("QMI_MFA_REQUIRED", default=not DEBUG)
 # Sessions: every log-in is listed on the "Sessions" page and can be ended there.
 USERSESSIONS_TRACK_ACTIVITY = False
 
@@ -282,14 +269,14 @@ COUNTRIES_FIRST = ["FR"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(env.str("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     # Uploaded files are private: no MEDIA_URL is served, downloads go
     # through views that check permission.
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))},
+        "OPTIONS": {"location": env.str("MEDIA_ROOT", str(BASE_DIR / "media"))},
     },
     "staticfiles": {
         "BACKEND": (
@@ -299,12 +286,12 @@ STORAGES = {
         )
     },
 }
-if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
     # Optional S3 storage (requires django-storages[s3] to be installed).
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
@@ -316,53 +303,60 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 
-def _email_settings():
-    """EMAIL_URL=smtp://user:pass@host:port (smtp+tls / smtps) or the EMAIL_* variables."""
-    url = os.environ.get("EMAIL_URL", "")
-    if url:
-        parsed = urlparse(url)
-        if parsed.scheme in {"console", "locmem", "dummy"}:
-            return {"EMAIL_BACKEND": f"django.core.mail.backends.{parsed.scheme}.EmailBackend"}
-        query = parse_qs(parsed.query)
-        return {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": parsed.hostname or "localhost",
-            "EMAIL_PORT": parsed.port or 25,
-            "EMAIL_HOST_USER": unquote(parsed.username or ""),
-            "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
-            "EMAIL_USE_TLS": parsed.scheme == "smtp+tls" or "tls" in query,
-            "EMAIL_USE_SSL": parsed.scheme == "smtps" or "ssl" in query,
-        }
-    if os.environ.get("EMAIL_HOST"):
-        return {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": os.environ["EMAIL_HOST"],
-            "EMAIL_PORT": int(os.environ.get("EMAIL_PORT", "25")),
-            "EMAIL_HOST_USER": os.environ.get("EMAIL_HOST_USER", ""),
-            "EMAIL_HOST_PASSWORD": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-            "EMAIL_USE_TLS": env_bool("EMAIL_USE_TLS"),
-            "EMAIL_USE_SSL": env_bool("EMAIL_USE_SSL"),
-        }
-    return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+# The README's EMAIL_URL schemes, in django-environ's names.
+EMAIL_URL_SCHEMES = {
+    "smtps": "smtp+ssl",
+    "console": "consolemail",
+    "locmem": "memorymail",
+    "dummy": "dummymail",
+}
 
 
-globals().update(_email_settings())
+def email_url_config(url):
+    """EMAIL_URL=smtp://user:pass@host:port (smtp+tls / smtps, ?tls / ?ssl), console://..."""
+    parts = urlsplit(url)
+    flags = {"tls": "EMAIL_USE_TLS=1", "ssl": "EMAIL_USE_SSL=1"}
+    query = "&".join(flags.get(item, item) for item in parts.query.split("&") if item)
+    scheme = EMAIL_URL_SCHEMES.get(parts.scheme, parts.scheme)
+    return env.email_url_config(urlunsplit((scheme, parts.netloc, parts.path, query, "")))
+
+
+# EMAIL_URL, else the EMAIL_* variables, else the console.
+EMAIL_URL = env.str("EMAIL_URL", default="")
+_email = email_url_config(EMAIL_URL) if EMAIL_URL else {}
+EMAIL_BACKEND = _email.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env.str("EMAIL_HOST", default="")
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = _email.get("EMAIL_HOST") or env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT") or env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or env.str(
+    "EMAIL_HOST_PASSWORD", default=""
+)
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", env.bool("EMAIL_USE_TLS", default=False)))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", env.bool("EMAIL_USE_SSL", default=False)))
 EMAIL_TIMEOUT = 15
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "QMI <no-reply@qmi.example>")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "QMI <no-reply@qmi.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security: secure by default; DEBUG relaxes only what plain HTTP needs.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The container's health check asks over plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Error pages: templates/400.html, 403.html, 404.html, 500.html and this view.
+CSRF_FAILURE_VIEW = "qmi.views.csrf_failure"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = not DEBUG
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -385,7 +379,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Public read-only API (api/) and open data (stats/): anyone may read them from
 # any origin, without credentials; requests are limited per client IP.
-QMI_API_RATE = os.environ.get("QMI_API_RATE", "120/minute")
+QMI_API_RATE = env.str("QMI_API_RATE", "120/minute")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -396,7 +390,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # How many reverse proxies in front of the site add to X-Forwarded-For
     # (0: the client is REMOTE_ADDR; a forged header never picks the bucket).
-    "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -427,22 +421,20 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Publisher details for the legal pages (mentions légales, contact).
 QMI_PUBLISHER = {
-    "name": os.environ.get("QMI_PUBLISHER_NAME", "Métropole du Grand Paris"),
-    "address": os.environ.get(
+    "name": env.str("QMI_PUBLISHER_NAME", "Métropole du Grand Paris"),
+    "address": env.str(
         "QMI_PUBLISHER_ADDRESS", "15-19 avenue Pierre Mendès-France, 75013 Paris (à compléter)"
     ),
-    "director": os.environ.get(
-        "QMI_PUBLISHER_DIRECTOR", "Directeur de la publication (à compléter)"
-    ),
-    "host": os.environ.get("QMI_HOST_NAME", "Hébergeur (à compléter)"),
-    "contact_email": os.environ.get("QMI_CONTACT_EMAIL", "qmi@qmi.example"),
-    "dpo_email": os.environ.get("QMI_DPO_EMAIL", "dpo@qmi.example"),
+    "director": env.str("QMI_PUBLISHER_DIRECTOR", "Directeur de la publication (à compléter)"),
+    "host": env.str("QMI_HOST_NAME", "Hébergeur (à compléter)"),
+    "contact_email": env.str("QMI_CONTACT_EMAIL", "qmi@qmi.example"),
+    "dpo_email": env.str("QMI_DPO_EMAIL", "dpo@qmi.example"),
 }
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

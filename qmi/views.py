@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.shortcuts import render
 from django.views.generic import TemplateView
 
 
@@ -19,3 +20,8 @@ class PrivacyPage(LegalPage):
 privacy = PrivacyPage.as_view(template_name="pages/privacy.html")
 accessibility = LegalPage.as_view(template_name="pages/accessibility.html")
 contact = LegalPage.as_view(template_name="pages/contact.html")
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check: the site's page and a way back, never the reason."""
+    return render(request, "403_csrf.html", status=403)
