@@ -263,6 +263,19 @@ class Participation(models.Model):
     def __str__(self):
         return f"{self.commune} – {self.edition.code}"
 
+    def save(self, *args, **kwargs):
+        """Every quota change (back-office, admin, inline) takes the lock that selecting
+        takes, then gives the selected projects seats 1..quota_max (renumbering those
+        above a lowered maximum) or refuses when more are selected than it allows.
+
+        The database enforces the same rule with a trigger (applications 0010)."""
+        if self._state.adding or self.pk is None:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            list(Participation.objects.select_for_update().filter(pk=self.pk).values("pk"))
+            self._fit_seats_to_quota()
+            return super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         if self.quota_min and self.quota_max and self.quota_min > self.quota_max:
@@ -299,23 +312,6 @@ class Participation(models.Model):
                 }
             )
 
-    @property
-    def is_finalised(self):
-        return self.selection_finalised_at is not None
-
-    def save(self, *args, **kwargs):
-        """Every quota change (back-office, admin, inline) takes the lock that selecting
-        takes, then gives the selected projects seats 1..quota_max (renumbering those
-        above a lowered maximum) or refuses when more are selected than it allows.
-
-        The database enforces the same rule with a trigger (applications 0010)."""
-        if self._state.adding or self.pk is None:
-            return super().save(*args, **kwargs)
-        with transaction.atomic():
-            Participation.objects.select_for_update().filter(pk=self.pk).exists()
-            self._fit_seats_to_quota()
-            return super().save(*args, **kwargs)
-
     def _fit_seats_to_quota(self):
         seated = list(
             self.targets.filter(selection_slot__isnull=False)
@@ -337,6 +333,10 @@ class Participation(models.Model):
         for pk, slot in seated:
             if slot > self.quota_max:
                 self.targets.filter(pk=pk).update(selection_slot=next(free))
+
+    @property
+    def is_finalised(self):
+        return self.selection_finalised_at is not None
 
 
 class Challenge(models.Model):

@@ -395,7 +395,7 @@ def test_a_lowered_quota_racing_two_selections_never_overfills():
         barrier = threading.Barrier(3)
         errors = []
 
-        def select(target, world=world, barrier=barrier):
+        def select(target, world=world, barrier=barrier, errors=errors):
             try:
                 barrier.wait(timeout=10)
                 _select(world, target)
@@ -406,7 +406,7 @@ def test_a_lowered_quota_racing_two_selections_never_overfills():
             finally:
                 connection.close()
 
-        def lower(world=world, barrier=barrier):
+        def lower(world=world, barrier=barrier, errors=errors):
             try:
                 barrier.wait(timeout=10)
                 participation = Participation.objects.get(pk=world.a.pk)
