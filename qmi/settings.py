@@ -66,11 +66,16 @@ INSTALLED_APPS = [
     "simple_history",
     "django_countries",
     "csp",
+    "corsheaders",
+    "rest_framework",
+    "drf_spectacular",
     "accounts",
     "communes",
     "calls",
     "applications",
     "notifications",
+    "stats",
+    "api",
     "privacy",
     "experimentations",
     "qmi",
@@ -78,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -353,6 +359,43 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# Public read-only API (api/) and open data (stats/): anyone may read them from
+# any origin, without credentials; requests are limited per client IP.
+QMI_API_RATE = os.environ.get("QMI_API_RATE", "120/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerIPThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # How many reverse proxies in front of the site add to X-Forwarded-For
+    # (0: the client is REMOTE_ADDR; a forged header never picks the bucket).
+    "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API des Quartiers Métropolitains d'Innovation",
+    "DESCRIPTION": (
+        "Lecture seule : éditions, communes, appels à projets publiés et lauréats publiés "
+        "(Licence Ouverte 2.0). Pagination par ?page= et ?page_size= ; ETag et Last-Modified "
+        "sur chaque réponse ; CORS ouvert en lecture ; requêtes limitées par adresse IP."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "LICENSE": {
+        "name": "Licence Ouverte / Open Licence 2.0",
+        "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    },
+}
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_URLS_REGEX = r"^/(api|donnees-ouvertes)/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -23,6 +23,8 @@ urlpatterns = [
     path("candidatures/", include("applications.urls")),
     path("equipe/", include("applications.urls_staff")),
     path("notifications/", include("notifications.urls")),
+    path("", include("stats.urls")),
+    path("api/", include("api.urls")),
     path("experimentations/", include("experimentations.urls")),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
