@@ -60,6 +60,7 @@ def test_pilot_journey(site, transactional_db):
 
     # 2. The laureate files its kick-off report from "Mes expérimentations".
     _switch_user(site, laureate)
+    site.page.get_by_role("button", name="Mon espace").click()
     _click(site, "link", "Mes expérimentations")
     _click(site, "link", laureate_target.application.title)
     _click(site, "link", re.compile("rédiger.*Rapport de lancement"))
