@@ -192,7 +192,28 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TIMEZONE = "Europe/Paris"
 # Days after a call's close when reviewers with pending reviews get a reminder.
 QMI_REVIEW_REMINDER_DAYS = int(os.environ.get("QMI_REVIEW_REMINDER_DAYS", "7"))
+# Retention of personal data (shown on the privacy page; enforced daily by
+# privacy.apply_retention or `python manage.py apply_retention`).
+QMI_RETENTION = {
+    # Drafts of a closed call are deleted this many months after the close...
+    "DRAFT_MONTHS": int(os.environ.get("QMI_RETENTION_DRAFT_MONTHS", "3")),
+    # ...at the earliest this many days after the organisation was told.
+    "DRAFT_NOTICE_DAYS": int(os.environ.get("QMI_RETENTION_DRAFT_NOTICE_DAYS", "14")),
+    # Applications not selected: anonymised this many years after the results.
+    "NOT_SELECTED_YEARS": int(os.environ.get("QMI_RETENTION_NOT_SELECTED_YEARS", "5")),
+    # Laureates: kept while a pilot runs, anonymised this many years after its end.
+    "LAUREATE_YEARS": int(os.environ.get("QMI_RETENTION_LAUREATE_YEARS", "5")),
+    # Accounts with no log-in for this many years: warned, then deleted.
+    "INACTIVE_ACCOUNT_YEARS": int(os.environ.get("QMI_RETENTION_INACTIVE_ACCOUNT_YEARS", "3")),
+    "INACTIVE_NOTICE_DAYS": int(os.environ.get("QMI_RETENTION_INACTIVE_NOTICE_DAYS", "30")),
+    # Sent (or failed) messages and notifications older than this are pruned.
+    "OUTBOX_MONTHS": int(os.environ.get("QMI_RETENTION_OUTBOX_MONTHS", "12")),
+    # "Mes données" archives can be downloaded for this many days.
+    "EXPORT_DAYS": int(os.environ.get("QMI_RETENTION_EXPORT_DAYS", "7")),
+}
 CELERY_BEAT_SCHEDULE = {
+    # Retention of personal data, once a day at night.
+    "privacy-apply-retention": {"task": "privacy.apply_retention", "schedule": 24 * 3600.0},
     # Outbox: pending rows a lost broker message left, rows of dead workers.
     "notifications-sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
     # Deadline reminders, "a call opens" alerts, "call closed" and review reminders,

@@ -59,6 +59,10 @@ CONTEXTS = {
         "url": "http://x/apps/",
     },
     "alert_confirmation": {"topic": "Argenteuil", "url": "http://x/confirm/"},
+    "account_email_confirmation": {"url": "http://x/confirm-email/", "signup": True},
+    "account_password_reset": {"url": "http://x/reset/"},
+    "account_unknown": {"url": "http://x/signup/"},
+    "account_already_exists": {"url": "http://x/reset/"},
     "call_opened": {
         "call_title": "Appel",
         "closes_at": "2025-03-17T22:59:00+00:00",
@@ -98,6 +102,20 @@ CONTEXTS = {
         "recipient_name": "Cargo & Co",
         "closes_at": "2025-03-17T22:59:00+00:00",
         "url": "http://x/survey/",
+    },
+    "draft_deletion_notice": {
+        "organisation": "Cargo & Co",
+        "call_title": "Appel",
+        "deletion_at": "2025-06-17T22:59:00+00:00",
+        "url": "http://x/draft/",
+    },
+    "inactive_account_notice": {
+        "deletion_at": "2025-06-17T22:59:00+00:00",
+        "url": "http://x/login/",
+    },
+    "data_export_ready": {
+        "expires_at": "2025-06-17T22:59:00+00:00",
+        "url": "http://x/export/",
     },
     "survey_reminder": {
         "survey_title": "Enquête QMI1",
