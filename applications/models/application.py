@@ -180,7 +180,17 @@ class ApplicationTarget(models.Model):
     score = models.FloatField(_("note pondérée"), null=True, blank=True, editable=False)
     review_count = models.PositiveIntegerField(_("évaluations soumises"), default=0, editable=False)
     # Audit log: screenings and decisions (who, when, what changed).
-    history = HistoricalRecords(excluded_fields=["score", "review_count"])
+    # The full-text search document of this row: the application's text, its
+    # organisation, this commune's challenges and the experiment proposed to this
+    # commune only (never another commune's), kept by applications.services.search
+    # at submission and at every recorded change. ``search_text`` is indexed on
+    # PostgreSQL (GIN over a French, accent-insensitive tsvector); ``search_folded``
+    # (lower case, no accents) serves the simple fallback on other databases.
+    search_text = models.TextField(blank=True, default="", editable=False)
+    search_folded = models.TextField(blank=True, default="", editable=False)
+    history = HistoricalRecords(
+        excluded_fields=["score", "review_count", "search_text", "search_folded"]
+    )
 
     class Meta:
         verbose_name = _("commune ciblée")
