@@ -35,6 +35,15 @@ KINDS = {
     "call_opened": Kind(_("ouverture d'un appel"), ALERTS),
     "call_closed": Kind(_("clôture d'un appel")),
     "review_reminder": Kind(_("rappel d'évaluation"), CALL_REMINDERS),
+    # Queued by experimentations (pilots and the satisfaction survey).
+    "report_reminder": Kind(_("rappel de rapport d'avancement")),
+    "report_filed": Kind(_("rapport d'avancement déposé")),
+    "survey_invitation": Kind(_("enquête de satisfaction")),
+    "survey_reminder": Kind(_("relance de l'enquête de satisfaction")),
+    # Queued by privacy (retention of personal data).
+    "draft_deletion_notice": Kind(_("avis de suppression d'un brouillon")),
+    "inactive_account_notice": Kind(_("avis de suppression d'un compte inactif")),
+    "data_export_ready": Kind(_("archive « Mes données » prête")),
 }
 
 

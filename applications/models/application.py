@@ -95,6 +95,8 @@ class Application(models.Model):
     version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField(_("déposée le"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("retirée le"), null=True, blank=True)
+    # Set when the retention period ended: organisation, people, texts and files removed.
+    anonymised_at = models.DateTimeField(_("anonymisée le"), null=True, blank=True)
 
     objects = ApplicationQuerySet.as_manager()
 

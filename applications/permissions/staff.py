@@ -149,3 +149,15 @@ def can_export_call(user):
 
 def can_view_audit_log(user):
     return roles_of(user).is_metropolis_admin
+
+
+def can_follow_job(user, job):
+    """A background job (export, publication) is followed and its file downloaded by
+    the person who asked for it, while they still have the access it needed."""
+    if job.requested_by_id != user.pk:
+        return False
+    if job.kind == job.Kind.PUBLICATION or job.participation_id is None:
+        return roles_of(user).is_metropolis_admin
+    from applications.selectors.staff import staff_participations
+
+    return staff_participations(user).filter(pk=job.participation_id).exists()

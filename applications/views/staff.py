@@ -8,19 +8,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import OperationalError
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.text import slugify
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications.filters import DashboardFilterSet
+from applications.models import StaffJob
 from applications.permissions.staff import (
     can_access_staff_area,
     can_add_note,
     can_decide,
     can_finalise,
+    can_follow_job,
     can_reopen,
     can_review,
     can_screen,
@@ -110,23 +111,60 @@ def _dashboard(request, participation, status=200):
 
 @staff_required
 def dashboard_export(request, participation_id, file_format):
+    """POST: a worker prepares the export; the job page shows its progress and link."""
     participation = selectors.get_participation(request.user, participation_id)
-    header, rows = exports.export_rows(request.user, [participation])
-    name = slugify(f"{participation.call.slug}-{participation.commune.name}")
-    return export_response(header, rows, name, file_format)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    job = exports.request_export(
+        user=request.user,
+        call=participation.call,
+        participation=participation,
+        file_format=file_format,
+    )
+    return redirect("staff:job", job_id=job.pk)
 
 
 def export_response(header, rows, name, file_format):
+    """A small table answered in the request (the team tables go through a job)."""
     if file_format == "xlsx":
         response = HttpResponse(
-            exports.to_xlsx(header, rows, title=name),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            exports.to_xlsx(header, rows, title=name), content_type=exports.CONTENT_TYPES["xlsx"]
         )
     else:
         response = HttpResponse(
-            exports.to_csv(header, rows), content_type="text/csv; charset=utf-8"
+            exports.to_csv(header, rows), content_type=exports.CONTENT_TYPES["csv"]
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response
+
+
+def _job_for(request, job_id):
+    job = get_object_or_404(
+        StaffJob.objects.select_related("call", "participation__commune"), pk=job_id
+    )
+    if not can_follow_job(request.user, job):
+        raise Http404
+    return job
+
+
+@staff_required
+def job(request, job_id):
+    job = _job_for(request, job_id)
+    return render(request, "applications/staff/job.html", {"job": job})
+
+
+@staff_required
+def job_download(request, job_id):
+    job = _job_for(request, job_id)
+    if job.state != StaffJob.State.DONE or not job.file:
+        raise Http404
+    response = FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=f"{exports.export_name(job)}.{job.file_format}",
+        content_type=exports.CONTENT_TYPES[job.file_format],
+    )
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

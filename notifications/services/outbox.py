@@ -82,6 +82,72 @@ def queue_message(*, recipient, kind, about, occasion="", context=None, email=No
     return message, True
 
 
+def queue_many(messages, dispatch_batch=200):
+    """Write many outbox rows at once (unsaved ``OutboxMessage`` objects of one kind
+    and content type): one query finds the keys already queued, one bulk INSERT
+    (ignoring a concurrent writer's rows by the unique key) writes the others, and
+    after commit their delivery goes to the workers in batches. Returns how many
+    rows were written."""
+    messages = list(messages)
+    if not messages:
+        return 0
+    for message in messages:
+        message.recipient_email = message.recipient_email.strip().lower()
+    kind, content_type_id = messages[0].kind, messages[0].content_type_id
+    existing = set(
+        OutboxMessage.objects.filter(
+            kind=kind,
+            content_type_id=content_type_id,
+            object_id__in={m.object_id for m in messages},
+        ).values_list("recipient_email", "object_id", "occasion")
+    )
+    new = [m for m in messages if (m.recipient_email, m.object_id, m.occasion) not in existing]
+    OutboxMessage.objects.bulk_create(new, ignore_conflicts=True)
+    if new:
+        keys = {(m.recipient_email, m.object_id, m.occasion) for m in new}
+        ids = [
+            pk
+            for pk, *key in OutboxMessage.objects.filter(
+                kind=kind,
+                content_type_id=content_type_id,
+                object_id__in={m.object_id for m in new},
+                state=OutboxMessage.State.PENDING,
+            ).values_list("pk", "recipient_email", "object_id", "occasion")
+            if tuple(key) in keys
+        ]
+        for start in range(0, len(ids), dispatch_batch):
+            batch = ids[start : start + dispatch_batch]
+            transaction.on_commit(lambda batch=batch: dispatch_many(batch))
+    return len(new)
+
+
+def dispatch_many(message_ids):
+    """Hand a batch of messages to one Celery task; with the broker down, the sweep
+    sends them later. Never raises."""
+    from notifications.tasks import deliver_messages
+
+    if time.time() < _broker_down_until:
+        return False
+    try:
+        deliver_messages.delay(list(message_ids))
+    except (KombuOperationalError, OSError):
+        _note_broker_down(deliver_messages)
+        logger.warning(
+            "Broker unavailable; %d outbox messages left for the sweep", len(message_ids)
+        )
+        return False
+    except Exception:  # noqa: BLE001 - committed; the sweep sends them
+        logger.exception("%d outbox messages not dispatched", len(message_ids))
+        return False
+    return True
+
+
+def _note_broker_down(task):
+    global _broker_down_until
+    if not task.app.conf.task_always_eager:
+        _broker_down_until = time.time() + BROKER_BACKOFF_SECONDS
+
+
 # After a failed publish, this process leaves messages to the sweep for a while
 # instead of paying the broker's connection timeout for each of them.
 BROKER_BACKOFF_SECONDS = 30

@@ -1,0 +1,10 @@
+"""Celery tasks: load ids, call a service."""
+
+from celery import shared_task
+
+from privacy.services import retention
+
+
+@shared_task(name="privacy.apply_retention", ignore_result=True)
+def apply_retention():
+    return {result.kind: result.count for result in retention.apply_retention()}
