@@ -1,5 +1,6 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,14 @@ class SignupForm(AllauthSignupForm):
         email.max_length = EMAIL_MAX_LENGTH
         email.validators.append(MaxLengthValidator(EMAIL_MAX_LENGTH))
         email.widget.attrs["maxlength"] = str(EMAIL_MAX_LENGTH)
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            # The same work as creating an account (hashing the password is
+            # nearly all of it), so the answer's timing never tells whether
+            # the address already has one.
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)
 
 
 class ProfileForm(forms.ModelForm):

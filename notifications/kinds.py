@@ -29,6 +29,11 @@ KINDS = {
     "decision": Kind(_("décision")),
     # Queued by communes (team invitations).
     "team_invitation": Kind(_("invitation dans une équipe communale")),
+    # Queued by accounts (allauth's mails, through accounts.adapter).
+    "account_email_confirmation": Kind(_("confirmation d'adresse e-mail")),
+    "account_password_reset": Kind(_("nouveau mot de passe")),
+    "account_unknown": Kind(_("aucun compte à cette adresse")),
+    "account_already_exists": Kind(_("compte déjà existant")),
     # Notifications (this app).
     "deadline_reminder": Kind(_("rappel de date limite"), CALL_REMINDERS),
     "alert_confirmation": Kind(_("confirmation d'alerte")),

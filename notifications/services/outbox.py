@@ -3,21 +3,26 @@
 Delivery is at most once per row: a worker claims the row (pending ->
 sending, a conditional UPDATE only one caller can win) before it talks to
 SMTP. A row left in "sending" by a worker that died is handed back by the
-sweep after ``STUCK_AFTER``.
+sweep after ``STUCK_AFTER``, measured on the database's clock (the one clock
+every host shares), so a host whose clock runs ahead never hands back a row
+a worker is still sending.
 """
 
 import logging
 import time
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.db.models.functions import Now
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -178,12 +183,11 @@ def dispatch(message_id):
     return True
 
 
-def claim(message_id, now=None):
+def claim(message_id):
     """Move a pending message to "sending"; only one caller ever wins."""
-    now = now or timezone.now()
     claimed = OutboxMessage.objects.filter(pk=message_id, state=OutboxMessage.State.PENDING).update(
         state=OutboxMessage.State.SENDING,
-        claimed_at=now,
+        claimed_at=Now(),  # the database's clock, as the sweep's
         next_attempt_at=None,
         attempts=F("attempts") + 1,
     )
@@ -222,6 +226,12 @@ def unsubscribe_url(message):
     return settings.SITE_URL + reverse("notifications:unsubscribe", kwargs={"token": token})
 
 
+def render_text(template_name, context):
+    """A subject or text part: never HTML-escaped, returned as a plain str so a page escapes it."""
+    template = get_template(template_name).template
+    return str.__str__(template.render(Context(context, autoescape=False)))
+
+
 def render_message(message):
     """Subject, plain text and HTML of a message, in the recipient's language."""
     context = {
@@ -235,19 +245,26 @@ def render_message(message):
     }
     base = f"notifications/mail/{message.kind}"
     with translation.override(message.language):
-        subject = render_to_string(f"{base}_subject.txt", context).strip()
-        body = render_to_string(f"{base}.txt", context)
+        subject = " ".join(render_text(f"{base}_subject.txt", context).split())
+        body = render_text(f"{base}.txt", context)
         try:
+            # The HTML part escapes each value (the subject included) exactly once.
             html = render_to_string(f"{base}.html", {**context, "subject": subject})
         except TemplateDoesNotExist:
             html = None
-    return " ".join(subject.split()), body, html
+    return subject, body, html
+
+
+def mail_domain():
+    """The site's domain (SITE_URL), for Message-IDs: never the sending host's name."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 def build_email(message):
     """The e-mail of a message, with List-Unsubscribe for non-transactional kinds."""
     subject, body, html = render_message(message)
     headers = dict(message.context.get("_headers", {}))
+    headers.setdefault("Message-ID", make_msgid(domain=mail_domain()))
     link = unsubscribe_url(message)
     if link:
         headers["List-Unsubscribe"] = f"<{link}>"
@@ -334,7 +351,7 @@ def sweep(now=None, limit=500):
     Returns (requeued_stuck, dispatched).
     """
     now = now or timezone.now()
-    stuck = OutboxMessage.objects.stuck_sending(now, STUCK_AFTER)
+    stuck = OutboxMessage.objects.stuck_sending(STUCK_AFTER)
     failed = stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
         state=OutboxMessage.State.FAILED, last_error="Interrompu pendant l'envoi."
     )

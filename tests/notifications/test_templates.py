@@ -59,6 +59,10 @@ CONTEXTS = {
         "url": "http://x/apps/",
     },
     "alert_confirmation": {"topic": "Argenteuil", "url": "http://x/confirm/"},
+    "account_email_confirmation": {"url": "http://x/confirm-email/", "signup": True},
+    "account_password_reset": {"url": "http://x/reset/"},
+    "account_unknown": {"url": "http://x/signup/"},
+    "account_already_exists": {"url": "http://x/reset/"},
     "call_opened": {
         "call_title": "Appel",
         "closes_at": "2025-03-17T22:59:00+00:00",
