@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 HOSTILE = "Claire O'Neil & <b>Reçu</b> d'Élancourt"
 ESCAPED_ONCE = "Claire O&#x27;Neil &amp; &lt;b&gt;Reçu&lt;/b&gt; d&#x27;Élancourt"
 # Mails that show no name: only the recipient's address.
-NAMELESS = {"account_unknown"}
+# Mails that greet without naming anyone (the data archive: only a link to log in).
+NAMELESS = {"account_unknown", "data_export_ready"}
 # Codes, dates and links the templates read as such, not names.
 NOT_NAMES = {
     "decision",
