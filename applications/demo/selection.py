@@ -227,16 +227,21 @@ def _publish_past_call(call, rng):
     now = timezone.now()
     decided_at = (call.results_published_at or now) - datetime.timedelta(days=7)
     changed = []
+    # One laureate seat per organisation in a call: each pilot's company answers
+    # the satisfaction survey once (18 pilots, 18 expérimentateurs for QMI1).
+    selected_organisations = set()
     for participation, targets in _targets_by_participation(call).items():
         laureates = LAUREATES.get(participation.commune.name, participation.quota_min)
         laureates = max(participation.quota_min, min(participation.quota_max, laureates))
         # The demo candidates' own applications come first: they see a laureate.
         targets.sort(
             key=lambda t: (
+                t.application.organisation_id in selected_organisations,
                 t.application.organisation.contact_email.endswith(DEMO_DOMAIN),
                 rng.random(),
             )
         )
+        selected_organisations.update(t.application.organisation_id for t in targets[:laureates])
         for rank, target in enumerate(targets, start=1):
             target.eligibility = Eligibility.ELIGIBLE
             target.screened_at = decided_at

@@ -199,3 +199,35 @@ def pilot_counts_by_state(edition=None):
     if edition is not None:
         pilots = pilots.filter(participation__edition=edition)
     return dict(pilots.order_by().values_list("state").annotate(n=Count("pk")))
+
+
+@dataclass(frozen=True)
+class PublicPilot:
+    """What anyone may know of a pilot: its state and dates (title, company and
+    commune are the laureate's)."""
+
+    state: str
+    state_label: str
+    start: object
+    end: object
+    started: bool
+
+
+def with_pilot_states(targets):
+    """The laureates (ApplicationTarget list), each with ``public_pilot`` (or None)."""
+    targets = list(targets)
+    pilots = public_states(targets)
+    for target in targets:
+        pilot = pilots.get((target.application_id, target.participation_id))
+        target.public_pilot = (
+            None
+            if pilot is None
+            else PublicPilot(
+                state=pilot.state,
+                state_label=pilot.get_state_display(),
+                start=pilot.start,
+                end=pilot.end,
+                started=pilot.actual_start is not None,
+            )
+        )
+    return targets

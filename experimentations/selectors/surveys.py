@@ -43,17 +43,26 @@ class Satisfaction:
 
 
 def satisfaction_for_edition(edition, now=None):
-    """Satisfaction of the organisations that ran pilots (commune teams not counted)."""
-    survey = Survey.objects.filter(edition=edition).first()
-    if survey is None:
-        return Satisfaction()
-    recipients = SurveyRecipient.objects.filter(survey=survey, organisation__isnull=False)
-    answers = SurveyAnswer.objects.filter(recipient__in=recipients)
+    """Satisfaction of the organisations that ran pilots (commune teams not counted).
+
+    One query; ``shown`` says whether the edition page may publish it.
+    """
+    from django.db.models import Count, Max, Q
+
+    totals = SurveyRecipient.objects.filter(
+        survey__edition=edition, organisation__isnull=False
+    ).aggregate(
+        recipients=Count("pk"),
+        answers=Count("answer"),
+        satisfied=Count("answer", filter=Q(answer__satisfaction__gte=4)),
+        closes_at=Max("survey__closes_at"),
+    )
+    closes_at = totals["closes_at"]
     return Satisfaction(
-        satisfied=answers.filter(satisfaction__gte=4).count(),
-        answers=answers.count(),
-        recipients=recipients.count(),
-        closed=survey.is_closed(now or timezone.now()),
+        satisfied=totals["satisfied"],
+        answers=totals["answers"],
+        recipients=totals["recipients"],
+        closed=closes_at is not None and (now or timezone.now()) >= closes_at,
     )
 
 

@@ -225,7 +225,7 @@ def test_results_page_and_exports_neutralise_formulas(client, finished, survey):
     client.post(_link(recipient), {**ANSWER, "comment": '=HYPERLINK("http://x")'})
     client.force_login(finished.admin)
     body = client.get(reverse("experimentations:survey_results", args=[survey.pk])).content.decode()
-    assert "Taux de satisfaction" in body and "100 %" in body
+    assert "Taux de satisfaction" in body and "100&nbsp;%" in body
     csv = client.get(reverse("experimentations:survey_export", args=[survey.pk, "csv"]))
     assert "'=HYPERLINK" in csv.content.decode("utf-8-sig")
     xlsx = client.get(reverse("experimentations:survey_export", args=[survey.pk, "xlsx"]))
