@@ -74,12 +74,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="applicationtarget",
             name="search_folded",
-            field=models.TextField(blank=True, default="", editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name="applicationtarget",
             name="search_text",
-            field=models.TextField(blank=True, default="", editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.RunPython(postgres_up, postgres_down),
         migrations.RunPython(backfill, migrations.RunPython.noop),

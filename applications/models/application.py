@@ -188,8 +188,9 @@ class ApplicationTarget(models.Model):
     # at submission and at every recorded change. ``search_text`` is indexed on
     # PostgreSQL (GIN over a French, accent-insensitive tsvector); ``search_folded``
     # (lower case, no accents) serves the simple fallback on other databases.
-    search_text = models.TextField(blank=True, default="", editable=False)
-    search_folded = models.TextField(blank=True, default="", editable=False)
+    # (Nullable so that adding them never rebuilds the table on SQLite.)
+    search_text = models.TextField(null=True, blank=True, editable=False)
+    search_folded = models.TextField(null=True, blank=True, editable=False)
     history = HistoricalRecords(
         excluded_fields=["score", "review_count", "search_text", "search_folded"]
     )
