@@ -23,6 +23,7 @@ urlpatterns = [
     path("candidatures/", include("applications.urls")),
     path("equipe/", include("applications.urls_staff")),
     path("notifications/", include("notifications.urls")),
+    path("mes-donnees/", include("privacy.urls")),
     path("", include("stats.urls")),
     path("api/", include("api.urls")),
     path("experimentations/", include("experimentations.urls")),

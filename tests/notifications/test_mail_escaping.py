@@ -19,13 +19,13 @@ pytestmark = pytest.mark.django_db
 HOSTILE = "Claire O'Neil & <b>Reçu</b> d'Élancourt"
 ESCAPED_ONCE = "Claire O&#x27;Neil &amp; &lt;b&gt;Reçu&lt;/b&gt; d&#x27;Élancourt"
 # Mails that show no name: only the recipient's address.
-# Mails that greet without naming anyone (the data archive: only a link to log in).
-NAMELESS = {"account_unknown", "data_export_ready"}
+NAMELESS = {"account_unknown", "data_export_ready", "inactive_account_notice"}
 # Codes, dates and links the templates read as such, not names.
 NOT_NAMES = {
     "decision",
     "role_code",
     "expires_at",
+    "deletion_at",
     "closes_at",
     "submitted_at_paris",
     "closes_at_paris",
