@@ -34,6 +34,7 @@ def test_selection_journey(site, transactional_db):
 
     # 1. The reviewer scores the candidate's application and submits.
     _switch_user(site, world.reviewer_a)
+    site.page.get_by_role("button", name="Mon espace").click()
     _click(site, "link", "Espace commune")
     _click(site, "link", re.compile(world.a.commune.name))
     assert site.page.locator("#dashboard-table tbody tr").count() == 7
@@ -66,7 +67,7 @@ def test_selection_journey(site, transactional_db):
     _switch_user(site, admin)
     site.goto(f"/equipe/appel/{world.call.pk}/resultats/")
     _click(site, "button", "Publier les résultats")
-    assert "Résultats publiés." in site.page.content()
+    assert "Résultats publiés le" in site.page.content()
     assert OutboxMessage.objects.filter(kind="decision").count() == 7
     assert any(candidate.email in m.to for m in mail.outbox)
 
