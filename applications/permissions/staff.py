@@ -11,6 +11,7 @@ __all__ = [
     "can_access_staff_area",
     "can_add_note",
     "can_decide",
+    "can_declare_conflict",
     "can_export_call",
     "can_finalise",
     "can_publish_results",
@@ -125,6 +126,14 @@ def can_reopen(user, participation):
         roles_of(user).is_metropolis_admin
         and participation.is_finalised
         and not (call and call.results_published)
+    )
+
+
+def can_declare_conflict(user, target):
+    """Team members declare a conflict until the selection is finalised: from then on
+    reviews and conflicts are frozen (published scores never move)."""
+    return target.participation.commune_id in roles_of(user).staff_communes and _selection_open(
+        target.participation
     )
 
 

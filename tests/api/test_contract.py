@@ -64,7 +64,9 @@ def test_schemathesis_finds_no_server_error_nor_schema_mismatch(
         "--report-dir",
         str(tmp_path),
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path
+    )
     output = result.stdout[-12000:] + result.stderr[-3000:]
     assert result.returncode == 0, output
     assert "Tested: 7" in output and "No issues found" in output

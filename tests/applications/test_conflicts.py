@@ -77,3 +77,32 @@ def test_the_pages_refuse_the_member_and_hide_the_scores(client, world, own_targ
         client.get(reverse("staff:dashboard", args=[world.a.pk])).content.decode()
     )
     assert "conflit d'intérêts" in dashboard
+
+
+def test_once_the_selection_is_finalised_reviews_and_conflicts_are_frozen(client, world):
+    from applications.services.selection import decide, finalise_selection
+
+    target = world.application(world.a)
+    review = world.submitted_review(target, world.reviewer_a, [4, 2])
+    decide(
+        user=world.manager_a,
+        target=refresh(target),
+        decision=ApplicationTarget.Decision.SELECTED,
+        motivation="Retenu",
+    )
+    finalise_selection(user=world.manager_a, participation=world.a)
+    target = refresh(target)
+    with pytest.raises(PermissionDenied):
+        review_service.declare_conflict(user=world.reviewer_a, target=target, reason="Après coup")
+    with pytest.raises(PermissionDenied):
+        review_service.save_review(
+            user=world.reviewer_a, target=target, scores={c.pk: 0 for c in world.criteria}
+        )
+    client.force_login(world.reviewer_a)
+    response = client.post(
+        reverse("staff:declare_conflict", args=[target.pk]), {"reason": "Après coup"}
+    )
+    assert response.status_code == 403
+    review.refresh_from_db()
+    assert (review.state, review.conflict_of_interest) == ("submitted", False)
+    assert sorted(review.scores.values_list("score", flat=True)) == [2, 4]
