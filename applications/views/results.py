@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from applications.permissions.staff import (
@@ -65,7 +66,11 @@ def publish(request, call_id):
         return _results_page(request, call, status=400)
     messages.success(
         request,
-        _("Résultats publiés. %(count)d message(s) de décision mis en file d'envoi.")
+        ngettext(
+            "Résultats publiés. %(count)d message de décision mis en file d'envoi.",
+            "Résultats publiés. %(count)d messages de décision mis en file d'envoi.",
+            queued,
+        )
         % {"count": queued},
     )
     return redirect("staff:call_results", call_id=call.pk)

@@ -24,6 +24,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from notifications.kinds import ALERTS, CALL_REMINDERS, unsubscribe_scope
 from notifications.models import OutboxMessage
+from qmi.typography import typeset, typeset_html
 
 logger = logging.getLogger(__name__)
 
@@ -175,13 +176,17 @@ def render_message(message):
             html = render_to_string(f"{base}.html", {**context, "subject": subject})
         except TemplateDoesNotExist:
             html = None
-    return " ".join(subject.split()), body, html
+        # French typesetting (non-breaking spaces, elision, apostrophes) is generated here.
+        subject, body = typeset(" ".join(subject.split())), typeset(body)
+        html = typeset_html(html) if html else html
+    return subject, body, html
 
 
 def build_email(message):
     """The e-mail of a message, with List-Unsubscribe for non-transactional kinds."""
     subject, body, html = render_message(message)
     headers = dict(message.context.get("_headers", {}))
+    headers.setdefault("Content-Language", message.language)
     link = unsubscribe_url(message)
     if link:
         headers["List-Unsubscribe"] = f"<{link}>"
