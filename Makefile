@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-browser test-smoke test-all lint format messages compilemessages lock clean chromium
+.PHONY: install run test test-contract test-browser test-smoke test-all lint format messages compilemessages lock clean chromium
 
 install: $(STAMP)
 
@@ -33,12 +33,16 @@ run: compilemessages
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: compilemessages
-	$(BIN)/python -m pytest -m "not browser and not smoke" -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not browser and not smoke and not contract" -n 2 $(PYTEST_ARGS)
 
 chromium:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "Browser tests need Debian's Chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+# Schemathesis against the public API served by a live server (about 45 s).
+test-contract: compilemessages
+	$(BIN)/python -m pytest -m contract -p no:xdist $(PYTEST_ARGS)
 
 test-browser: compilemessages chromium
 	$(BIN)/python -m pytest -m browser -p no:xdist $(PYTEST_ARGS)
@@ -47,7 +51,7 @@ test-smoke: compilemessages
 	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || { echo "test-smoke needs DATABASE_URL and REDIS_URL" >&2; exit 1; }
 	$(BIN)/python -m pytest -m smoke -p no:xdist $(PYTEST_ARGS)
 
-test-all: test test-browser
+test-all: test test-contract test-browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -15,6 +15,7 @@ DEMO_LOGINS = [
     ("manager.sucy@qmi.example", "manager, Sucy-en-Brie"),
     ("startup@qmi.example", "candidate (Vélo Vert SAS)"),
     ("startup2@qmi.example", "candidate (Quartier Compost)"),
+    ("officer@qmi.example", "programme officer (follows the pilots)"),
 ]
 
 PEOPLE = {
@@ -25,6 +26,7 @@ PEOPLE = {
     "manager.sucy@qmi.example": ("Simon Responsable", {}),
     "startup@qmi.example": ("Sam Fondateur", {}),
     "startup2@qmi.example": ("Sarah Fondatrice", {}),
+    "officer@qmi.example": ("Olivier Chargé de mission", {"is_staff": True}),
 }
 
 TEAMS = [

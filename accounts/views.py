@@ -1,6 +1,9 @@
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import services
 from accounts.forms import ProfileForm
 
 
@@ -53,3 +57,29 @@ def set_language(request):
         secure=settings.LANGUAGE_COOKIE_SECURE,
     )
     return response
+
+
+@login_required
+@reauthentication_required
+def delete_account(request):
+    """Delete one's own account, after confirming the password, unless it would orphan work."""
+    blockers = services.deletion_blockers(request.user)
+    error = None
+    if request.method == "POST" and not blockers:
+        if request.POST.get("confirm") != "yes":
+            error = _("Cochez la case pour confirmer la suppression de votre compte.")
+        else:
+            try:
+                services.delete_account(request.user)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                logout(request)
+                messages.success(request, _("Votre compte a été supprimé."))
+                return redirect("home")
+    return render(
+        request,
+        "accounts/delete_account.html",
+        {"blockers": blockers, "error": error},
+        status=400 if error else 200,
+    )

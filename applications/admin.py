@@ -45,10 +45,26 @@ class OrganisationInvitationAdmin(admin.ModelAdmin):
     readonly_fields = ["token", "accepted_at", "accepted_by", "invited_by"]
 
 
+# Screening and decisions go through the commune team's pages (the services
+# that hold the quota, the locks and the conflicts of interest): the admin
+# shows them but never writes them.
+TEAM_WORK_FIELDS = [
+    "eligibility",
+    "eligibility_reason",
+    "screened_by",
+    "screened_at",
+    "decision",
+    "decision_motivation",
+    "decided_by",
+    "decided_at",
+    "selection_slot",
+]
+
+
 class TargetInline(admin.StackedInline):
     model = ApplicationTarget
     extra = 0
-    readonly_fields = ["selection_slot"]
+    readonly_fields = TEAM_WORK_FIELDS
 
 
 class AttachmentInline(admin.TabularInline):
@@ -76,7 +92,7 @@ class ApplicationTargetAdmin(SimpleHistoryAdmin):
     list_filter = ["eligibility", "decision", "participation__edition", "participation__commune"]
     search_fields = ["application__reference", "application__title", "participation__commune__name"]
     list_select_related = ["application", "participation__commune"]
-    readonly_fields = ["selection_slot"]
+    readonly_fields = TEAM_WORK_FIELDS
 
 
 @admin.register(Attachment)
@@ -95,13 +111,27 @@ class ApplicationRevisionAdmin(admin.ModelAdmin):
     readonly_fields = ["application", "number", "content", "author", "created_at"]
 
 
-class ReviewScoreInline(admin.TabularInline):
+class ReadOnlyAdmin:
+    """Reviews are written by their reviewers only (and frozen with the selection):
+    the admin reads them and their history."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReviewScoreInline(ReadOnlyAdmin, admin.TabularInline):
     model = ReviewScore
     extra = 0
 
 
 @admin.register(Review)
-class ReviewAdmin(SimpleHistoryAdmin):
+class ReviewAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["target", "reviewer", "state", "recommendation", "conflict_of_interest"]
     list_filter = [
         "state",
@@ -114,7 +144,7 @@ class ReviewAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReviewScore)
-class ReviewScoreAdmin(admin.ModelAdmin):
+class ReviewScoreAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["review", "criterion", "score"]
     list_filter = ["criterion__call"]
     search_fields = ["review__reviewer__email", "review__target__application__reference"]

@@ -8,6 +8,15 @@ urlpatterns = [
     path("organisations/nouvelle/", candidate.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", candidate.organisation_detail, name="organisation_detail"),
     path("organisations/<int:pk>/modifier/", candidate.organisation_edit, name="organisation_edit"),
+    path("organisations/<int:pk>/membres/retirer/", candidate.member_remove, name="member_remove"),
+    path(
+        "organisations/<int:pk>/membres/proprietaire/",
+        candidate.ownership_transfer,
+        name="ownership_transfer",
+    ),
+    path(
+        "organisations/<int:pk>/quitter/", candidate.organisation_leave, name="organisation_leave"
+    ),
     path("invitations/<str:token>/", candidate.invitation_accept, name="invitation_accept"),
     path("appels/<slug:call_slug>/candidater/", candidate.start, name="start"),
     path("<int:pk>/", candidate.detail, name="detail"),

@@ -27,4 +27,6 @@ urlpatterns = [
         name="call_export",
     ),
     path("appel/<int:call_id>/journal/", results.audit_log, name="audit_log"),
+    path("tache/<int:job_id>/", staff.job, name="job"),
+    path("tache/<int:job_id>/fichier/", staff.job_download, name="job_download"),
 ]

@@ -25,8 +25,8 @@ EDITIONS = {
         "starts_on": datetime.date(2022, 9, 1),
         "ends_on": datetime.date(2025, 2, 13),
         "description": (
-            "Quatre communes pionnières, 18 projets pilotes déployés, 83 % "
-            "d'expérimentateurs satisfaits. Clôture le 13 février 2025 à Aulnay-sous-Bois."
+            "Quatre communes pionnières : Aulnay-sous-Bois, Meudon, Noisy-le-Grand et "
+            "Sceaux. Clôture le 13 février 2025 à Aulnay-sous-Bois."
         ),
     },
     "QMI2": {

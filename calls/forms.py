@@ -16,6 +16,7 @@ from calls.models import (
     Tag,
 )
 from communes.models import Commune
+from qmi import forms as qmi_forms
 
 RULES_MAX_BYTES = 10 * 1024 * 1024
 
@@ -63,7 +64,7 @@ class ParticipationForm(forms.ModelForm):
 
 
 class ChallengeForm(forms.ModelForm):
-    tags = forms.ModelMultipleChoiceField(
+    tags = qmi_forms.ModelMultipleChoiceField(
         label=_("Thématiques"),
         queryset=Tag.objects.all(),
         required=False,
@@ -121,7 +122,7 @@ class ReminderOffsetsField(forms.CharField):
 
 
 class CallForm(forms.ModelForm):
-    participations = forms.ModelMultipleChoiceField(
+    participations = qmi_forms.ModelMultipleChoiceField(
         label=_("Communes participantes"),
         queryset=Participation.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -263,6 +263,19 @@ class Participation(models.Model):
     def __str__(self):
         return f"{self.commune} – {self.edition.code}"
 
+    def save(self, *args, **kwargs):
+        """Every quota change (back-office, admin, inline) takes the lock that selecting
+        takes, then gives the selected projects seats 1..quota_max (renumbering those
+        above a lowered maximum) or refuses when more are selected than it allows.
+
+        The database enforces the same rule with a trigger (applications 0010)."""
+        if self._state.adding or self.pk is None:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            list(Participation.objects.select_for_update().filter(pk=self.pk).values("pk"))
+            self._fit_seats_to_quota()
+            return super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         if self.quota_min and self.quota_max and self.quota_min > self.quota_max:
@@ -298,6 +311,28 @@ class Participation(models.Model):
                     % {"count": selected}
                 }
             )
+
+    def _fit_seats_to_quota(self):
+        seated = list(
+            self.targets.filter(selection_slot__isnull=False)
+            .order_by("selection_slot")
+            .values_list("pk", "selection_slot")
+        )
+        if len(seated) > self.quota_max:
+            raise ValidationError(
+                {
+                    "quota_max": _(
+                        "La commune a déjà retenu %(count)d projets : le maximum ne peut pas "
+                        "être inférieur."
+                    )
+                    % {"count": len(seated)}
+                }
+            )
+        taken = {slot for _pk, slot in seated if slot <= self.quota_max}
+        free = (n for n in range(1, self.quota_max + 1) if n not in taken)
+        for pk, slot in seated:
+            if slot > self.quota_max:
+                self.targets.filter(pk=pk).update(selection_slot=next(free))
 
     @property
     def is_finalised(self):

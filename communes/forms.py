@@ -4,10 +4,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import TeamMembership
+from qmi import forms as qmi_forms
 
 
 class TeamInvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Adresse e-mail"))
+    email = qmi_forms.EmailField(label=_("Adresse e-mail"))
     role = forms.ChoiceField(
         label=_("Rôle"),
         choices=TeamMembership.Role.choices,

@@ -14,7 +14,7 @@ class CheckboxList(forms.CheckboxSelectMultiple):
 
 
 class AlertForm(forms.Form):
-    email = forms.EmailField(label=_("Votre adresse e-mail"))
+    email = qmi_forms.EmailField(label=_("Votre adresse e-mail"))
     communes = qmi_forms.ModelMultipleChoiceField(
         label=_("Communes"),
         queryset=Commune.objects.order_by("name"),

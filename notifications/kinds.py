@@ -29,12 +29,26 @@ KINDS = {
     "decision": Kind(_("décision")),
     # Queued by communes (team invitations).
     "team_invitation": Kind(_("invitation dans une équipe communale")),
+    # Queued by accounts (allauth's mails, through accounts.adapter).
+    "account_email_confirmation": Kind(_("confirmation d'adresse e-mail")),
+    "account_password_reset": Kind(_("nouveau mot de passe")),
+    "account_unknown": Kind(_("aucun compte à cette adresse")),
+    "account_already_exists": Kind(_("compte déjà existant")),
     # Notifications (this app).
     "deadline_reminder": Kind(_("rappel de date limite"), CALL_REMINDERS),
     "alert_confirmation": Kind(_("confirmation d'alerte")),
     "call_opened": Kind(_("ouverture d'un appel"), ALERTS),
     "call_closed": Kind(_("clôture d'un appel")),
     "review_reminder": Kind(_("rappel d'évaluation"), CALL_REMINDERS),
+    # Queued by experimentations (pilots and the satisfaction survey).
+    "report_reminder": Kind(_("rappel de rapport d'avancement")),
+    "report_filed": Kind(_("rapport d'avancement déposé")),
+    "survey_invitation": Kind(_("enquête de satisfaction")),
+    "survey_reminder": Kind(_("relance de l'enquête de satisfaction")),
+    # Queued by privacy (retention of personal data).
+    "draft_deletion_notice": Kind(_("avis de suppression d'un brouillon")),
+    "inactive_account_notice": Kind(_("avis de suppression d'un compte inactif")),
+    "data_export_ready": Kind(_("archive « Mes données » prête")),
 }
 
 

@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,9 +15,13 @@ class OutboxMessageQuerySet(models.QuerySet):
         retry_due = Q(next_attempt_at__lte=now)
         return self.filter(fresh | retry_due, state=OutboxMessage.State.PENDING)
 
-    def stuck_sending(self, now, max_age):
-        """Rows claimed by a worker that died before finishing."""
-        return self.filter(state=OutboxMessage.State.SENDING, claimed_at__lte=now - max_age)
+    def stuck_sending(self, max_age):
+        """Rows claimed by a worker that died before finishing.
+
+        Judged on the database's clock, which also stamped ``claimed_at``:
+        the clock of the host running the sweep plays no part.
+        """
+        return self.filter(state=OutboxMessage.State.SENDING, claimed_at__lte=Now() - max_age)
 
     def for_recipient(self, user):
         return self.filter(recipient=user)

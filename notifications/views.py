@@ -104,10 +104,15 @@ def outbox(request):
 def outbox_message(request, pk):
     _require_outbox_manager(request.user)
     message = get_object_or_404(OutboxMessage.objects.select_related("recipient"), pk=pk)
+    if message.kind.startswith("account_"):
+        # Its link opens the recipient's account (reset, confirmation): theirs alone.
+        rendered = {
+            "error": _("Le contenu de ce message est un lien personnel : il n’est pas affiché.")
+        }
+    else:
+        rendered = _rendered(message)
     return render(
-        request,
-        "notifications/outbox_message.html",
-        {"item": message, "rendered": _rendered(message)},
+        request, "notifications/outbox_message.html", {"item": message, "rendered": rendered}
     )
 
 

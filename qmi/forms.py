@@ -40,3 +40,14 @@ class ModelMultipleChoiceField(IdChoiceMixin, forms.ModelMultipleChoiceField):
         for item in value or []:
             self._check_id(item)
         return super()._check_values(value)
+
+
+# The longest address an EmailField column holds (RFC 5321's path limit): the
+# form field refuses more with a message, where the database would fail.
+EMAIL_MAX_LENGTH = 254
+
+
+class EmailField(forms.EmailField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", EMAIL_MAX_LENGTH)
+        super().__init__(**kwargs)

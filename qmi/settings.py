@@ -66,17 +66,24 @@ INSTALLED_APPS = [
     "simple_history",
     "django_countries",
     "csp",
+    "corsheaders",
+    "rest_framework",
+    "drf_spectacular",
     "accounts",
     "communes",
     "calls",
     "applications",
     "notifications",
+    "stats",
+    "api",
+    "privacy",
     "experimentations",
     "qmi",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -125,10 +132,18 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite: wait for a concurrent writer instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite: wait for a concurrent writer instead of failing at once; a
+    # transaction takes the write lock when it begins (IMMEDIATE), so two
+    # concurrent decisions queue instead of answering "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if IS_POSTGRES:
+    # PostgreSQL's JIT compiles large plans: seconds lost on dashboard and export
+    # queries that run in milliseconds without it (bench/RESULTS.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: broker and cache when REDIS_URL is set; eager tasks otherwise.
@@ -177,10 +192,32 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TIMEZONE = "Europe/Paris"
 # Days after a call's close when reviewers with pending reviews get a reminder.
 QMI_REVIEW_REMINDER_DAYS = int(os.environ.get("QMI_REVIEW_REMINDER_DAYS", "7"))
+# Retention of personal data (shown on the privacy page; enforced daily by
+# privacy.apply_retention or `python manage.py apply_retention`).
+QMI_RETENTION = {
+    # Drafts of a closed call are deleted this many months after the close...
+    "DRAFT_MONTHS": int(os.environ.get("QMI_RETENTION_DRAFT_MONTHS", "3")),
+    # ...at the earliest this many days after the organisation was told.
+    "DRAFT_NOTICE_DAYS": int(os.environ.get("QMI_RETENTION_DRAFT_NOTICE_DAYS", "14")),
+    # Applications not selected: anonymised this many years after the results.
+    "NOT_SELECTED_YEARS": int(os.environ.get("QMI_RETENTION_NOT_SELECTED_YEARS", "5")),
+    # Laureates: kept while a pilot runs, anonymised this many years after its end.
+    "LAUREATE_YEARS": int(os.environ.get("QMI_RETENTION_LAUREATE_YEARS", "5")),
+    # Accounts with no log-in for this many years: warned, then deleted.
+    "INACTIVE_ACCOUNT_YEARS": int(os.environ.get("QMI_RETENTION_INACTIVE_ACCOUNT_YEARS", "3")),
+    "INACTIVE_NOTICE_DAYS": int(os.environ.get("QMI_RETENTION_INACTIVE_NOTICE_DAYS", "30")),
+    # Sent (or failed) messages and notifications older than this are pruned.
+    "OUTBOX_MONTHS": int(os.environ.get("QMI_RETENTION_OUTBOX_MONTHS", "12")),
+    # "Mes données" archives can be downloaded for this many days.
+    "EXPORT_DAYS": int(os.environ.get("QMI_RETENTION_EXPORT_DAYS", "7")),
+}
 CELERY_BEAT_SCHEDULE = {
+    # Retention of personal data, once a day at night.
+    "privacy-apply-retention": {"task": "privacy.apply_retention", "schedule": 24 * 3600.0},
     # Outbox: pending rows a lost broker message left, rows of dead workers.
     "notifications-sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
-    # Deadline reminders, "a call opens" alerts, "call closed" and review reminders.
+    # Deadline reminders, "a call opens" alerts, "call closed" and review reminders,
+    # report reminders of pilots and survey reminders (J+7, J+14).
     "notifications-send-due-reminders": {
         "task": "notifications.send_due_reminders",
         "schedule": 300.0,
@@ -343,6 +380,43 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# Public read-only API (api/) and open data (stats/): anyone may read them from
+# any origin, without credentials; requests are limited per client IP.
+QMI_API_RATE = os.environ.get("QMI_API_RATE", "120/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerIPThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # How many reverse proxies in front of the site add to X-Forwarded-For
+    # (0: the client is REMOTE_ADDR; a forged header never picks the bucket).
+    "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API des Quartiers Métropolitains d'Innovation",
+    "DESCRIPTION": (
+        "Lecture seule : éditions, communes, appels à projets publiés et lauréats publiés "
+        "(Licence Ouverte 2.0). Pagination par ?page= et ?page_size= ; ETag et Last-Modified "
+        "sur chaque réponse ; CORS ouvert en lecture ; requêtes limitées par adresse IP."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "LICENSE": {
+        "name": "Licence Ouverte / Open Licence 2.0",
+        "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    },
+}
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_URLS_REGEX = r"^/(api|donnees-ouvertes)/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -23,6 +23,7 @@ from applications.models import (
     Review,
     ReviewScore,
 )
+from applications.services.scores import refresh_scores
 from calls.models import Edition
 
 DEMO_DOMAIN = "demo.qmi.example"
@@ -226,16 +227,21 @@ def _publish_past_call(call, rng):
     now = timezone.now()
     decided_at = (call.results_published_at or now) - datetime.timedelta(days=7)
     changed = []
+    # One laureate seat per organisation in a call: each pilot's company answers
+    # the satisfaction survey once (18 pilots, 18 expérimentateurs for QMI1).
+    selected_organisations = set()
     for participation, targets in _targets_by_participation(call).items():
         laureates = LAUREATES.get(participation.commune.name, participation.quota_min)
         laureates = max(participation.quota_min, min(participation.quota_max, laureates))
         # The demo candidates' own applications come first: they see a laureate.
         targets.sort(
             key=lambda t: (
+                t.application.organisation_id in selected_organisations,
                 t.application.organisation.contact_email.endswith(DEMO_DOMAIN),
                 rng.random(),
             )
         )
+        selected_organisations.update(t.application.organisation_id for t in targets[:laureates])
         for rank, target in enumerate(targets, start=1):
             target.eligibility = Eligibility.ELIGIBLE
             target.screened_at = decided_at
@@ -356,6 +362,7 @@ def _review_in_progress(call, users, rng):
             score = max(0, min(5, quality + rng.choice([-1, 0, 0, 1])))
             scores.append(ReviewScore(review=review, criterion=criterion, score=score))
     ReviewScore.objects.bulk_create(scores)
+    refresh_scores({review.target_id for review in reviews})
 
 
 @transaction.atomic

@@ -45,7 +45,7 @@ class OrganisationForm(forms.ModelForm):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(
+    email = qmi_forms.EmailField(
         label=_("Adresse e-mail de la personne à inviter"),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )

@@ -5,6 +5,7 @@ from applications.models.application import (
     ApplicationTarget,
     Attachment,
 )
+from applications.models.job import StaffJob
 from applications.models.organisation import (
     Organisation,
     OrganisationInvitation,
@@ -23,5 +24,6 @@ __all__ = [
     "OrganisationMembership",
     "Review",
     "ReviewScore",
+    "StaffJob",
     "TeamNote",
 ]

@@ -95,6 +95,8 @@ class Application(models.Model):
     version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField(_("déposée le"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("retirée le"), null=True, blank=True)
+    # Set when the retention period ended: organisation, people, texts and files removed.
+    anonymised_at = models.DateTimeField(_("anonymisée le"), null=True, blank=True)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -174,8 +176,13 @@ class ApplicationTarget(models.Model):
     # A selected target holds one of the participation's numbered seats:
     # the unique constraint makes a double allocation impossible.
     selection_slot = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # Maintained by applications.services.scores in the transaction of every change to
+    # a review, a conflict or a criterion weight: the dashboard sorts on them instead
+    # of recomputing every row's score at each request.
+    score = models.FloatField(_("note pondérée"), null=True, blank=True, editable=False)
+    review_count = models.PositiveIntegerField(_("évaluations soumises"), default=0, editable=False)
     # Audit log: screenings and decisions (who, when, what changed).
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["score", "review_count"])
 
     class Meta:
         verbose_name = _("commune ciblée")
@@ -198,6 +205,17 @@ class ApplicationTarget(models.Model):
                 | (~Q(decision="selected") & Q(selection_slot__isnull=True)),
                 name="selected_iff_slot",
             ),
+        ]
+        indexes = [
+            # The team dashboard: one commune's rows in each order it offers.
+            models.Index(fields=["participation", "score"], name="target_dashboard_score_idx"),
+            models.Index(
+                fields=["participation", "review_count"], name="target_dashboard_reviews_idx"
+            ),
+            models.Index(
+                fields=["participation", "decision"], name="target_dashboard_decision_idx"
+            ),
+            models.Index(fields=["participation", "eligibility"], name="target_dashboard_elig_idx"),
         ]
 
     def __str__(self):

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Invitation
 from applications.validators import validate_siret
@@ -85,6 +86,8 @@ class OrganisationMembership(models.Model):
     )
     role = models.CharField(_("rôle"), max_length=8, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Joins, removals, departures and ownership transfers, with who did them.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("membre d'une organisation")

@@ -58,11 +58,17 @@ def has_conflict(user, target):
     return Review.objects.filter(target=target, reviewer=user, conflict_of_interest=True).exists()
 
 
+def _acts_for_commune(user, participation):
+    """Managers of the commune, and metropolis admins who step in when the commune's
+    only manager is conflicted (so a commune with one manager is never stuck)."""
+    return is_manager_of(user, participation) or roles_of(user).is_metropolis_admin
+
+
 def can_screen(user, target):
-    """Managers screen the applications of their commune until the selection is locked,
-    unless they declared a conflict of interest on it."""
+    """Managers (or an admin) screen the applications of their commune until the
+    selection is locked, unless they declared a conflict of interest on it."""
     return (
-        is_manager_of(user, target.participation)
+        _acts_for_commune(user, target.participation)
         and _selection_open(target.participation)
         and not has_conflict(user, target)
     )
@@ -81,8 +87,11 @@ def can_review(user, target, review=None):
 
 
 def can_decide(user, target):
+    """Another manager of the commune, or a metropolis admin, decides when one
+    manager is conflicted. Whether a decision may be taken *now* (call closed,
+    screened eligible for a selection) is the service's rule, with its message."""
     return (
-        is_manager_of(user, target.participation)
+        _acts_for_commune(user, target.participation)
         and target.application.is_submitted
         and target.eligibility != target.Eligibility.INELIGIBLE
         and _selection_open(target.participation)
@@ -140,3 +149,15 @@ def can_export_call(user):
 
 def can_view_audit_log(user):
     return roles_of(user).is_metropolis_admin
+
+
+def can_follow_job(user, job):
+    """A background job (export, publication) is followed and its file downloaded by
+    the person who asked for it, while they still have the access it needed."""
+    if job.requested_by_id != user.pk:
+        return False
+    if job.kind == job.Kind.PUBLICATION or job.participation_id is None:
+        return roles_of(user).is_metropolis_admin
+    from applications.selectors.staff import staff_participations
+
+    return staff_participations(user).filter(pk=job.participation_id).exists()

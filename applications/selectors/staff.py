@@ -1,7 +1,8 @@
 """Reads of the staff side: dashboards, application pages, results, decisions.
 
-Scores and rankings are computed by the database (annotations and window
-functions); nothing here loops over reviews in Python.
+Scores and review counts are maintained on each row (applications.services.scores);
+ranks are computed by the database (a window function); nothing here loops over
+reviews in Python.
 """
 
 from dataclasses import dataclass
@@ -11,22 +12,22 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     FloatField,
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
-    Sum,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import Cast, Rank
+from django.db.models.functions import Coalesce, Rank
 from django.shortcuts import get_object_or_404
 
 from accounts.roles import roles_of
-from applications.models import Application, ApplicationTarget, Review, ReviewScore
+from applications.models import Application, ApplicationTarget, Review
 from applications.permissions.staff import scores_always_visible
+from applications.services.scores import computed_score
 from calls.models import Call, Challenge, Participation
 
 Decision = ApplicationTarget.Decision
@@ -54,15 +55,19 @@ def staff_targets(user):
     Submitted applications of calls the user may see (commune staff never see
     an unpublished call), and for commune staff only the rows of their own
     communes: another commune's reviews and decisions hang off rows they never get.
+    Plain conditions on the row (no DISTINCT nor OR subquery), so the database
+    reads one commune's rows through its indexes.
     """
     roles = roles_of(user)
-    targets = ApplicationTarget.objects.filter(
-        application__in=Application.objects.visible_to(user).submitted(),
-        participation__call__in=Call.objects.visible_to(user),
-    )
+    if not (roles.is_metropolis_admin or roles.is_commune_staff):
+        return ApplicationTarget.objects.none()
+    targets = ApplicationTarget.objects.filter(application__state=Application.State.SUBMITTED)
     if roles.is_metropolis_admin:
         return targets
-    return targets.filter(participation__commune_id__in=roles.staff_communes)
+    return targets.filter(
+        participation__commune_id__in=roles.staff_communes,
+        participation__call__in=Call.objects.visible_to(user),
+    )
 
 
 def staff_participations(user):
@@ -87,24 +92,9 @@ def get_participation(user, participation_id):
 
 
 def weighted_score_expression(criterion_id=None):
-    """Sum(score x weight) / Sum(weight) over submitted, non-conflicted reviews of a row."""
-    scores = ReviewScore.objects.filter(
-        review__target=OuterRef("pk"),
-        review__state=Review.State.SUBMITTED,
-        review__conflict_of_interest=False,
-    )
-    if criterion_id is not None:
-        scores = scores.filter(criterion_id=criterion_id)
-    weighted = (
-        scores.order_by()
-        .values("review__target")
-        .annotate(
-            value=Cast(Sum(F("score") * F("criterion__weight")), FloatField())
-            / Cast(Sum("criterion__weight"), FloatField())
-        )
-        .values("value")
-    )
-    return Subquery(weighted, output_field=FloatField())
+    """Sum(score x weight) / Sum(weight) over submitted, non-conflicted reviews of a row,
+    computed (the dashboard reads the maintained ``ApplicationTarget.score`` instead)."""
+    return computed_score(criterion_id)
 
 
 def _visibility_condition(user, participation):
@@ -124,37 +114,38 @@ def _my_conflict(user):
     )
 
 
-def _mine(user, field):
-    return Subquery(Review.objects.filter(target=OuterRef("pk"), reviewer=user).values(field)[:1])
+def _with_my_review(rows, user):
+    """Join my own review (at most one per row, by the unique key) instead of a
+    subquery per row."""
+    return rows.annotate(
+        my_review=FilteredRelation("reviews", condition=Q(reviews__reviewer=user))
+    ).annotate(
+        my_review_state=F("my_review__state"),
+        my_conflict=Coalesce(F("my_review__conflict_of_interest"), Value(False)),
+    )
 
 
 def scored_targets(user, participation, criteria=()):
-    """The participation's rows with review counts, my review and visible scores."""
-    rows = (
+    """The participation's rows with the maintained review count and score, my
+    review, the score I may see and its rank."""
+    rows = _with_my_review(
         staff_targets(user)
         .filter(participation=participation)
-        .select_related("application__organisation")
-        .annotate(
-            review_count=Count(
-                "reviews",
-                filter=Q(reviews__state=Review.State.SUBMITTED),
-                distinct=True,
-            ),
-            my_review_state=_mine(user, "state"),
-            my_conflict=_my_conflict(user),
-            raw_score=weighted_score_expression(),
-        )
+        .select_related("application__organisation"),
+        user,
     )
     visible = _visibility_condition(user, participation)
     rows = rows.annotate(
-        visible_score=Case(When(visible, then=F("raw_score")), default=Value(None)),
+        visible_score=Case(
+            When(visible, then=F("score")), default=Value(None), output_field=FloatField()
+        ),
         rank=Window(Rank(), order_by=F("visible_score").desc(nulls_last=True)),
     )
     for criterion in criteria:
         rows = rows.annotate(
             **{
                 f"criterion_{criterion.pk}": Case(
-                    When(visible, then=weighted_score_expression(criterion.pk)),
+                    When(visible, then=computed_score(criterion.pk)),
                     default=Value(None),
                     output_field=FloatField(),
                 )
@@ -192,12 +183,8 @@ def dashboard_rows(user, participation, filters):
     if filters.reviewed_by_me == "yes":
         rows = rows.filter(my_review_state=Review.State.SUBMITTED)
     elif filters.reviewed_by_me == "no":
-        rows = rows.exclude(
-            Exists(
-                Review.objects.filter(
-                    target=OuterRef("pk"), reviewer=user, state=Review.State.SUBMITTED
-                )
-            )
+        rows = rows.filter(
+            Q(my_review_state__isnull=True) | ~Q(my_review_state=Review.State.SUBMITTED)
         )
     if filters.q:
         rows = rows.filter(
@@ -209,26 +196,27 @@ def dashboard_rows(user, participation, filters):
 
 
 def dashboard_totals(user, participation):
-    """Counts of the whole participation, for the summary and the progress bars."""
-    submitted_review = Review.objects.filter(target=OuterRef("pk"), state=Review.State.SUBMITTED)
+    """Counts of the whole participation, for the summary and the progress bars:
+    one query over the maintained columns, no subquery per row."""
     in_review = ~Q(eligibility=Eligibility.INELIGIBLE)
-    totals = (
-        staff_targets(user)
-        .filter(participation=participation)
-        .aggregate(
-            total=Count("pk"),
-            pending=Count("pk", filter=Q(eligibility=Eligibility.PENDING)),
-            eligible=Count("pk", filter=Q(eligibility=Eligibility.ELIGIBLE)),
-            ineligible=Count("pk", filter=Q(eligibility=Eligibility.INELIGIBLE)),
-            in_review=Count("pk", filter=in_review),
-            reviewed=Count("pk", filter=Q(Exists(submitted_review)) & in_review),
-            reviewed_by_me=Count(
-                "pk", filter=Q(Exists(submitted_review.filter(reviewer=user))) & in_review
-            ),
-            selected=Count("pk", filter=Q(decision=Decision.SELECTED)),
-            waiting=Count("pk", filter=Q(decision=Decision.WAITING)),
-            not_selected=Count("pk", filter=Q(decision=Decision.NOT_SELECTED)),
+    rows = staff_targets(user).filter(participation=participation)
+    rows = rows.annotate(
+        my_review=FilteredRelation(
+            "reviews",
+            condition=Q(reviews__reviewer=user, reviews__state=Review.State.SUBMITTED),
         )
+    )
+    totals = rows.aggregate(
+        total=Count("pk"),
+        pending=Count("pk", filter=Q(eligibility=Eligibility.PENDING)),
+        eligible=Count("pk", filter=Q(eligibility=Eligibility.ELIGIBLE)),
+        ineligible=Count("pk", filter=Q(eligibility=Eligibility.INELIGIBLE)),
+        in_review=Count("pk", filter=in_review),
+        reviewed=Count("pk", filter=Q(review_count__gt=0) & in_review),
+        reviewed_by_me=Count("my_review__pk", filter=in_review),
+        selected=Count("pk", filter=Q(decision=Decision.SELECTED)),
+        waiting=Count("pk", filter=Q(decision=Decision.WAITING)),
+        not_selected=Count("pk", filter=Q(decision=Decision.NOT_SELECTED)),
     )
     in_review = totals["in_review"] or 0
     totals["reviewed_percent"] = round(100 * totals["reviewed"] / in_review) if in_review else 0

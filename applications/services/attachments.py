@@ -21,6 +21,40 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXTENSIONS = {PDF: ".pdf", "image/png": ".png", "image/jpeg": ".jpg", DOCX: ".docx", XLSX: ".xlsx"}
 # Parts an Office file must contain: a zip without them is not a document.
 OFFICE_PARTS = {DOCX: "word/document.xml", XLSX: "xl/workbook.xml"}
+# An Office file is a zip: what it declares once expanded is bounded, in total,
+# in entries and in compression ratio, so a "ZIP bomb" renamed .docx is refused
+# before anything (an indexer, an antivirus, a reviewer's viewer) expands it.
+# Real documents stay far below: text XML compresses about 5 to 20 times.
+OFFICE_MAX_EXPANDED = 100 * 1024 * 1024
+OFFICE_MAX_ENTRIES = 2000
+OFFICE_MAX_RATIO = 200
+
+
+class ArchiveTooLarge(ValidationError):
+    pass
+
+
+def check_archive(archive):
+    """Refuse a zip whose declared expanded size, entry count or ratio is abnormal."""
+    entries = archive.infolist()
+    expanded = sum(entry.file_size for entry in entries)
+    compressed = sum(entry.compress_size for entry in entries)
+    too_many = len(entries) > OFFICE_MAX_ENTRIES
+    too_big = expanded > OFFICE_MAX_EXPANDED
+    too_dense = any(
+        entry.file_size > OFFICE_MAX_RATIO * max(entry.compress_size, 1) for entry in entries
+    ) or expanded > OFFICE_MAX_RATIO * max(compressed, 1)
+    if too_many or too_big or too_dense:
+        raise ArchiveTooLarge(
+            {
+                "file": _(
+                    "Ce document se décompresse en un volume anormal (%(size)s Mo déclarés) : "
+                    "il est refusé. Enregistrez-le à nouveau depuis votre traitement de texte "
+                    "ou votre tableur, ou envoyez un PDF."
+                )
+                % {"size": expanded // (1024 * 1024)}
+            }
+        )
 
 
 def sanitise_filename(name):
@@ -48,7 +82,8 @@ def detect_type(uploaded):
         try:
             with zipfile.ZipFile(uploaded) as archive:
                 names = set(archive.namelist())
-        except zipfile.BadZipFile:
+                check_archive(archive)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
             return None
         finally:
             uploaded.seek(0)

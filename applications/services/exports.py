@@ -1,22 +1,36 @@
-"""The team table as CSV (UTF-8 with a byte-order mark, for Excel) and XLSX."""
+"""The team table as CSV (UTF-8 with a byte-order mark, for Excel) and XLSX.
+
+Produced by a Celery task (``run_export``) in constant memory: rows read by
+chunks, written as they come (openpyxl's write-only mode), into a private file
+downloaded through a view that checks permission.
+"""
 
 import csv
 import io
+import tempfile
 
+from django.conf import settings
+from django.core.files import File
+from django.db.models import Prefetch
+from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
+from applications.models import StaffJob
 from applications.selectors.staff import scored_targets
-from calls.models import Criterion
+from calls.models import Challenge, Criterion
+
+# Rows read from the database (and counted in the progress) at a time.
+CHUNK_SIZE = 2000
 
 
-def export_rows(user, participations):
-    """Header and rows of the table, one row per application and commune."""
+def export_header(user, participations):
     participations = list(participations)
-    calls = {p.call_id for p in participations}
-    criteria = list(Criterion.objects.filter(call_id__in=calls).order_by("call", "order", "id"))
-    header = [
+    criteria = _criteria(participations)
+    return [
         _("Référence"),
         _("Commune"),
         _("Organisation"),
@@ -34,40 +48,59 @@ def export_rows(user, participations):
         _("Décision"),
         _("Motivation"),
     ]
-    rows = []
+
+
+def _criteria(participations):
+    calls = {p.call_id for p in participations}
+    return list(Criterion.objects.filter(call_id__in=calls).order_by("call", "order", "id"))
+
+
+def iter_export_rows(user, participations, chunk_size=CHUNK_SIZE):
+    """The rows of the table, one per application and commune, read from the
+    database by chunks (a server-side cursor on PostgreSQL): memory stays flat
+    whatever the number of rows."""
+    participations = list(participations)
+    criteria = _criteria(participations)
     for participation in participations:
         own = [c for c in criteria if c.call_id == participation.call_id]
         targets = (
             scored_targets(user, participation, criteria=own)
-            .prefetch_related("application__challenges")
             .select_related("participation__commune")
+            .prefetch_related(
+                Prefetch(
+                    "application__challenges",
+                    queryset=Challenge.objects.filter(participation=participation).only(
+                        "pk", "title"
+                    ),
+                    to_attr="commune_challenges",
+                )
+            )
             .order_by("rank", "application__reference")
         )
-        for target in targets:
-            challenges = ", ".join(
-                c.title
-                for c in target.application.challenges.all()
-                if c.participation_id == participation.pk
-            )
+        for target in targets.iterator(chunk_size=chunk_size):
+            challenges = ", ".join(c.title for c in target.application.commune_challenges)
             by_criterion = {c.pk: getattr(target, f"criterion_{c.pk}") for c in own}
-            rows.append(
-                [
-                    target.application.reference,
-                    target.participation.commune.name,
-                    target.application.organisation.name,
-                    target.application.title,
-                    challenges,
-                    str(target.get_eligibility_display()),
-                    target.eligibility_reason,
-                    target.review_count,
-                    _round(target.visible_score),
-                    target.rank if target.visible_score is not None else None,
-                    *[_round(by_criterion.get(c.pk)) for c in criteria],
-                    str(target.get_decision_display()) if target.decision else "",
-                    target.decision_motivation,
-                ]
-            )
-    return header, rows
+            yield [
+                target.application.reference,
+                target.participation.commune.name,
+                target.application.organisation.name,
+                target.application.title,
+                challenges,
+                str(target.get_eligibility_display()),
+                target.eligibility_reason,
+                target.review_count,
+                _round(target.visible_score),
+                target.rank if target.visible_score is not None else None,
+                *[_round(by_criterion.get(c.pk)) for c in criteria],
+                str(target.get_decision_display()) if target.decision else "",
+                target.decision_motivation,
+            ]
+
+
+def export_rows(user, participations):
+    """Header and rows of the table, in memory (small tables and tests)."""
+    participations = list(participations)
+    return export_header(user, participations), list(iter_export_rows(user, participations))
 
 
 def _round(value):
@@ -86,33 +119,140 @@ def neutralise(value):
     return value
 
 
-def to_csv(header, rows):
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel reads UTF-8 only with a byte-order mark
-    writer = csv.writer(buffer, delimiter=";")
+def _csv_cell(value):
+    value = neutralise(value)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(value).replace(".", ",")
+    return value
+
+
+def write_csv(header, rows, stream):
+    """CSV (semicolons, UTF-8 with a byte-order mark for Excel) to a text stream."""
+    stream.write("\ufeff")  # Excel reads UTF-8 only with a byte-order mark
+    writer = csv.writer(stream, delimiter=";")
     writer.writerow([neutralise(v) for v in header])
     for row in rows:
-        writer.writerow(
-            [
-                "" if v is None else str(v).replace(".", ",") if isinstance(v, float) else v
-                for v in map(neutralise, row)
-            ]
-        )
+        writer.writerow([_csv_cell(v) for v in row])
+
+
+def to_csv(header, rows):
+    buffer = io.StringIO()
+    write_csv(header, rows, buffer)
     return buffer.getvalue().encode("utf-8")
 
 
-def to_xlsx(header, rows, title):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    for row in [header, *rows]:
-        sheet.append([neutralise(v) for v in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never "f" (formula), whatever the text
+def write_xlsx(header, rows, stream, title):
+    """XLSX in openpyxl's write-only mode (rows go to disk as they come): every text
+    cell typed as text, never as a formula."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
     sheet.freeze_panes = "A2"
     for index, name in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(max(len(str(name)), 12), 40)
+
+    def cells(values):
+        for value in values:
+            value = neutralise(value)
+            if isinstance(value, str):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"  # never "f" (formula), whatever the text
+                yield cell
+            else:
+                yield value
+
+    sheet.append(list(cells(header)))
+    for row in rows:
+        sheet.append(list(cells(row)))
+    workbook.save(stream)
+
+
+def to_xlsx(header, rows, title):
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(header, rows, buffer, title)
     return buffer.getvalue()
+
+
+# -- exports as background jobs ------------------------------------------------------
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _job_participations(job):
+    from applications.selectors.staff import staff_participations
+
+    participations = staff_participations(job.requested_by).filter(call=job.call)
+    if job.participation_id:
+        participations = participations.filter(pk=job.participation_id)
+    return list(participations)
+
+
+def export_name(job):
+    if job.participation_id:
+        return slugify(f"{job.call.slug}-{job.participation.commune.name}")
+    return slugify(job.call.slug)
+
+
+def request_export(*, user, call, file_format, participation=None):
+    """Hand an export to a worker; returns its job at once (call outside a transaction)."""
+    from applications.tasks import export_table_task
+
+    job = StaffJob.objects.create(
+        kind=StaffJob.Kind.EXPORT,
+        call=call,
+        participation=participation,
+        file_format=file_format,
+        requested_by=user,
+    )
+    export_table_task.delay(job.pk)
+    return job
+
+
+def run_export(job_id, chunk_size=CHUNK_SIZE):
+    """The worker's side: rows streamed from the database into a temporary file,
+    then stored privately; progress counted by rows."""
+    job = StaffJob.objects.select_related("call", "participation__commune", "requested_by").get(
+        pk=job_id
+    )
+    if job.state == StaffJob.State.DONE:
+        return job
+    participations = _job_participations(job)
+    total = sum(p.application_count for p in participations)
+    StaffJob.objects.filter(pk=job.pk).update(
+        state=StaffJob.State.RUNNING, started_at=timezone.now(), total=total, done=0
+    )
+    user = job.requested_by
+
+    def counted(rows):
+        for done, row in enumerate(rows, start=1):
+            if done % chunk_size == 0:
+                StaffJob.objects.filter(pk=job.pk).update(done=done)
+            yield row
+
+    try:
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            header = export_header(user, participations)
+            rows = counted(iter_export_rows(user, participations, chunk_size=chunk_size))
+            with tempfile.TemporaryFile() as spool:
+                if job.file_format == "xlsx":
+                    write_xlsx(header, rows, spool, title=export_name(job))
+                else:
+                    text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+                    write_csv(header, rows, text)
+                    text.flush()
+                    text.detach()
+                spool.seek(0)
+                job.file.save(f"{export_name(job)}.{job.file_format}", File(spool), save=False)
+    except Exception as error:
+        StaffJob.objects.filter(pk=job.pk).update(
+            state=StaffJob.State.FAILED, error=type(error).__name__, finished_at=timezone.now()
+        )
+        raise
+    StaffJob.objects.filter(pk=job.pk).update(
+        state=StaffJob.State.DONE, file=job.file.name, done=total, finished_at=timezone.now()
+    )
+    return job

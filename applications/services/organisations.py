@@ -98,3 +98,74 @@ def accept_invitation(*, token, user):
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     user.__dict__.pop("_qmi_roles", None)
     return membership
+
+
+class MembershipError(ValidationError):
+    """A change of members that would break a rule (e.g. leave no owner)."""
+
+
+def _locked_memberships(organisation):
+    """Lock the organisation's memberships: concurrent changes cannot leave it without owner."""
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    return OrganisationMembership.objects.select_for_update().filter(organisation=organisation)
+
+
+def _owners(memberships):
+    return [m for m in memberships if m.role == OrganisationMembership.Role.OWNER]
+
+
+@transaction.atomic
+def remove_member(*, organisation, by, membership_id):
+    """An owner removes a member (or another owner while one remains)."""
+    if not can_manage_organisation(by, organisation):
+        raise PermissionDenied
+    memberships = list(_locked_memberships(organisation))
+    target = next((m for m in memberships if m.pk == membership_id), None)
+    if target is None:
+        raise MembershipError(_("Cette personne n'est plus membre de l'organisation."))
+    if target.user_id == by.pk:
+        return leave_organisation(organisation=organisation, user=by)
+    target.delete()
+    target.user.__dict__.pop("_qmi_roles", None)
+    return target
+
+
+@transaction.atomic
+def leave_organisation(*, organisation, user):
+    """A member leaves; the last owner must first hand ownership to someone else."""
+    memberships = list(_locked_memberships(organisation))
+    mine = next((m for m in memberships if m.user_id == user.pk), None)
+    if mine is None:
+        raise MembershipError(_("Vous n'êtes pas membre de cette organisation."))
+    owners = _owners(memberships)
+    if mine.role == OrganisationMembership.Role.OWNER and len(owners) == 1:
+        raise MembershipError(
+            _(
+                "Vous êtes la seule personne propriétaire de l'organisation : transférez "
+                "d'abord la propriété à un autre membre."
+            )
+        )
+    mine.delete()
+    user.__dict__.pop("_qmi_roles", None)
+    return mine
+
+
+@transaction.atomic
+def transfer_ownership(*, organisation, by, membership_id):
+    """An owner makes another member the owner and becomes a member."""
+    if not can_manage_organisation(by, organisation):
+        raise PermissionDenied
+    memberships = list(_locked_memberships(organisation))
+    target = next((m for m in memberships if m.pk == membership_id), None)
+    mine = next((m for m in memberships if m.user_id == by.pk), None)
+    if target is None or mine is None:
+        raise MembershipError(_("Cette personne n'est plus membre de l'organisation."))
+    if target.pk == mine.pk:
+        raise MembershipError(_("Vous êtes déjà propriétaire de l'organisation."))
+    target.role = OrganisationMembership.Role.OWNER
+    target.save(update_fields=["role"])
+    mine.role = OrganisationMembership.Role.MEMBER
+    mine.save(update_fields=["role"])
+    for person in (by, target.user):
+        person.__dict__.pop("_qmi_roles", None)
+    return target

@@ -1,17 +1,26 @@
 """Publication of a call's results and the decision messages."""
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from applications.models import Application, ApplicationTarget, OrganisationMembership
+from applications.models import (
+    Application,
+    ApplicationTarget,
+    OrganisationMembership,
+    StaffJob,
+)
 from applications.permissions.staff import can_publish_results
 from applications.services.selection import call_still_open_message
 from calls.models import Call, Participation
 from experimentations.services.pilots import create_pilots_for_call
+from notifications.models import OutboxMessage
+from notifications.services.outbox import queue_many
 
 DECISION_KIND = "decision"
 
@@ -24,11 +33,29 @@ def unfinalised_communes(call):
     )
 
 
-@transaction.atomic
-def publish_results(*, user, call):
+def publish_results(*, user, call, job=None):
     """Publish once every commune has finalised; queue one message per application,
     commune and member. Publishing again queues nothing new. Returns the number of
-    messages queued."""
+    messages queued.
+
+    The publication itself (checks under locks, the date, the pilots) is one
+    transaction; the decision messages are then written by chunks, each in its own
+    transaction, with ``job``'s progress: a run cut short is completed by running
+    it again, which writes only the messages still missing.
+    """
+    with transaction.atomic():
+        call = _publish(user=user, call=call)
+    return queue_decision_messages(call, job=job)
+
+
+def check_publishable(*, user, call):
+    """Refuse (PermissionDenied, ValidationError) what the publication would refuse,
+    without publishing: the page answers at once, the worker publishes."""
+    with transaction.atomic():
+        _publish(user=user, call=call, dry_run=True)
+
+
+def _publish(*, user, call, dry_run=False):
     if not can_publish_results(user, call):
         raise PermissionDenied
     call = Call.objects.select_for_update().get(pk=call.pk)
@@ -60,12 +87,69 @@ def publish_results(*, user, call):
             )
             % {"details": "; ".join(outside)}
         )
+    if dry_run:
+        return call
     if call.results_published_at is None:
         call.results_published_at = timezone.now()
         call._history_user = user
         call.save(update_fields=["results_published_at"])
     create_pilots_for_call(call)
-    return queue_decision_messages(call)
+    return call
+
+
+def request_publication(*, user, call):
+    """Check, then hand the publication to a worker; returns its job at once.
+
+    Call it outside any transaction: the job row must be committed before a
+    worker looks for it.
+    """
+    from applications.tasks import publish_results_task
+
+    check_publishable(user=user, call=call)
+    job = StaffJob.objects.create(kind=StaffJob.Kind.PUBLICATION, call=call, requested_by=user)
+    publish_results_task.delay(job.pk)
+    return job
+
+
+def run_publication(job_id):
+    """The worker's side: publish, with progress; a retried job goes on where it stopped."""
+    job = StaffJob.objects.select_related("call", "requested_by").get(pk=job_id)
+    if job.state == StaffJob.State.DONE:
+        return job
+    StaffJob.objects.filter(pk=job.pk).update(
+        state=StaffJob.State.RUNNING, started_at=timezone.now(), error=""
+    )
+    try:
+        publish_results(user=job.requested_by, call=job.call, job=job)
+    except (ValidationError, PermissionDenied) as error:
+        messages = getattr(error, "messages", None) or [_("Publication refusée.")]
+        StaffJob.objects.filter(pk=job.pk).update(
+            state=StaffJob.State.FAILED, error=" ".join(messages), finished_at=timezone.now()
+        )
+        return job
+    StaffJob.objects.filter(pk=job.pk).update(state=StaffJob.State.DONE, finished_at=timezone.now())
+    return job
+
+
+def latest_publication(call):
+    return (
+        StaffJob.objects.filter(call=call, kind=StaffJob.Kind.PUBLICATION)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def publication_progress(job):
+    """Queued (rows to write), written, sent, for the results page (three counts)."""
+    if job is None:
+        return None
+    sent = OutboxMessage.objects.filter(
+        kind=DECISION_KIND,
+        content_type=ContentType.objects.get_for_model(Application),
+        object_id__in=Application.objects.filter(call_id=job.call_id).values("pk"),
+        state=OutboxMessage.State.SENT,
+    ).count()
+    return {"job": job, "queued": job.total, "written": job.done, "sent": sent}
 
 
 def _outside_quota(call, participations):
@@ -107,48 +191,90 @@ def _outside_quota(call, participations):
     return outside
 
 
-def queue_decision_messages(call):
-    from notifications.services import queue_message
-
-    targets = (
-        ApplicationTarget.objects.filter(
-            participation__call=call, application__state=Application.State.SUBMITTED
-        )
-        .select_related("application", "participation__commune")
-        .order_by("application__reference", "participation__commune__name")
+def queue_decision_messages(call, job=None, chunk_size=1000):
+    """Write the decision messages by chunks of rows (keyset order, constant memory),
+    each chunk in one transaction: one query for the members, one for the keys
+    already queued, one bulk INSERT. Returns the number of rows written."""
+    targets = ApplicationTarget.objects.filter(
+        participation__call=call, application__state=Application.State.SUBMITTED
     )
-    members = {}
-    for membership in OrganisationMembership.objects.filter(
-        organisation__applications__call=call,
-        organisation__applications__state=Application.State.SUBMITTED,
-    ).select_related("user"):
-        members.setdefault(membership.organisation_id, []).append(membership.user)
-    queued = 0
-    for target in targets:
-        decision = target.decision or ApplicationTarget.Decision.NOT_SELECTED
-        motivation = target.decision_motivation
-        if not motivation and target.eligibility == ApplicationTarget.Eligibility.INELIGIBLE:
-            motivation = target.eligibility_reason
-        application = target.application
-        context = {
-            "reference": application.reference,
-            "title": application.title,
-            "commune": target.participation.commune.name,
-            "call_title": call.title,
-            "decision": decision,
-            "motivation": motivation,
-            "path": _application_path(application),
-        }
-        for member in members.get(application.organisation_id, []):
-            _message, created = queue_message(
-                recipient=member,
-                kind=DECISION_KIND,
-                about=application,
-                occasion=str(target.participation_id),
-                context=context,
+    content_type = ContentType.objects.get_for_model(Application)
+    if job is not None:
+        total = (
+            targets.order_by()
+            .annotate(members=Count("application__organisation__memberships"))
+            .aggregate(total=Sum("members"))["total"]
+            or 0
+        )
+        StaffJob.objects.filter(pk=job.pk).update(total=total, done=0)
+    communes = dict(call.participations.values_list("pk", "commune__name"))
+    queued = written = 0
+    last_pk = 0
+    while True:
+        chunk = list(
+            targets.filter(pk__gt=last_pk)
+            .select_related("application")
+            .only(
+                "pk",
+                "participation_id",
+                "decision",
+                "decision_motivation",
+                "eligibility",
+                "eligibility_reason",
+                "application__id",
+                "application__reference",
+                "application__title",
+                "application__organisation_id",
             )
-            queued += created
+            .order_by("pk")[:chunk_size]
+        )
+        if not chunk:
+            break
+        last_pk = chunk[-1].pk
+        members = {}
+        for organisation_id, user_id, email, language in OrganisationMembership.objects.filter(
+            organisation_id__in={t.application.organisation_id for t in chunk}
+        ).values_list("organisation_id", "user_id", "user__email", "user__preferred_language"):
+            members.setdefault(organisation_id, []).append((user_id, email, language))
+        messages = []
+        for target in chunk:
+            context = _decision_context(call, target, communes[target.participation_id])
+            for user_id, email, language in members.get(target.application.organisation_id, []):
+                messages.append(
+                    OutboxMessage(
+                        recipient_id=user_id,
+                        recipient_email=email,
+                        kind=DECISION_KIND,
+                        content_type=content_type,
+                        object_id=target.application.pk,
+                        occasion=str(target.participation_id),
+                        language=language or settings.LANGUAGE_CODE,
+                        context=context,
+                    )
+                )
+        with transaction.atomic():
+            queued += queue_many(messages)
+        written += len(messages)
+        if job is not None:
+            StaffJob.objects.filter(pk=job.pk).update(done=written)
     return queued
+
+
+def _decision_context(call, target, commune):
+    decision = target.decision or ApplicationTarget.Decision.NOT_SELECTED
+    motivation = target.decision_motivation
+    if not motivation and target.eligibility == ApplicationTarget.Eligibility.INELIGIBLE:
+        motivation = target.eligibility_reason
+    application = target.application
+    return {
+        "reference": application.reference,
+        "title": application.title,
+        "commune": commune,
+        "call_title": call.title,
+        "decision": decision,
+        "motivation": motivation,
+        "path": _application_path(application),
+    }
 
 
 def _application_path(application):

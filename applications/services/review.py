@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Review, ReviewScore, TeamNote
 from applications.permissions.staff import can_add_note, can_review
+from applications.services.scores import refresh_scores
 
 
 @transaction.atomic
@@ -64,6 +65,7 @@ def save_review(*, user, target, scores, comment="", recommendation="", submit=F
             to_update.append(score)
     ReviewScore.objects.bulk_create(to_create)
     ReviewScore.objects.bulk_update(to_update, ["score"])
+    refresh_scores([target.pk])
     return review
 
 
@@ -83,6 +85,7 @@ def declare_conflict(*, user, target, reason=""):
     review.save()
     # A conflicted opinion must not weigh on the score.
     review.scores.all().delete()
+    refresh_scores([target.pk])
     return review
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from applications.models import Application, ApplicationTarget
 from applications.permissions.staff import can_decide, can_finalise, can_reopen
@@ -17,6 +18,7 @@ from calls.models import Participation
 from qmi.templatetags.qmi_tags import paris_datetime
 
 Decision = ApplicationTarget.Decision
+Eligibility = ApplicationTarget.Eligibility
 
 
 class QuotaReached(ValidationError):
@@ -55,6 +57,9 @@ def decide(*, user, target, decision, motivation):
                 raise SelectionLocked(_("La sélection de la commune est finalisée."))
             if not can_decide(user, target):
                 raise PermissionDenied
+            refusal = decision_refusal(target, decision)
+            if refusal:
+                raise ValidationError({"decision": refusal})
             if decision == Decision.SELECTED and target.decision != Decision.SELECTED:
                 taken = set(
                     ApplicationTarget.objects.filter(
@@ -83,6 +88,39 @@ def _quota_message(participation):
         "Le nombre maximum de projets retenus (%(max)d) est atteint : "
         "placez d'abord un autre projet en liste d'attente."
     ) % {"max": participation.quota_max}
+
+
+def decision_refusal(target, decision, now=None):
+    """Why this decision cannot be taken now, or None: nothing is decided while the
+    call is open, and only an application screened eligible can be selected."""
+    still_open = call_still_open_message(target.participation.call, now)
+    if still_open:
+        return _("Aucune décision tant que l’appel est ouvert. %(why)s") % {"why": still_open}
+    if decision == Decision.SELECTED and target.eligibility != Eligibility.ELIGIBLE:
+        return _(
+            "Seule une candidature déclarée éligible peut être retenue : "
+            "examinez d’abord son éligibilité."
+        )
+    return None
+
+
+def undecided_targets(participation):
+    """Submitted applications of the commune still without a decision and not ineligible."""
+    return ApplicationTarget.objects.filter(
+        participation=participation,
+        application__state=Application.State.SUBMITTED,
+        decision=Decision.NONE,
+    ).exclude(eligibility=Eligibility.INELIGIBLE)
+
+
+def undecided_message(count):
+    return ngettext(
+        "%(count)d candidature n’a ni décision ni avis de non-éligibilité : décidez, "
+        "ou confirmez que vous finalisez sans décision pour elle.",
+        "%(count)d candidatures n’ont ni décision ni avis de non-éligibilité : décidez, "
+        "ou confirmez que vous finalisez sans décision pour elles.",
+        count,
+    ) % {"count": count}
 
 
 def selected_count(participation):
@@ -115,20 +153,26 @@ def quota_message(participation, count):
 
 def finalise_refusal(participation, count, now=None):
     """The first reason the selection cannot be finalised now, or None (shared by the
-    service and the dashboard, which shows the reason instead of a live button)."""
+    service and the dashboard, which shows the reason instead of a live button).
+    Undecided applications are a separate, confirmable reason: see ``undecided_targets``."""
     return call_still_open_message(participation.call, now) or quota_message(participation, count)
 
 
 @transaction.atomic
-def finalise_selection(*, user, participation):
-    """Lock the commune's selection once the call has closed and quota_min..quota_max
-    projects are selected."""
+def finalise_selection(*, user, participation, leave_undecided=False):
+    """Lock the commune's selection once the call has closed, quota_min..quota_max
+    projects are selected, and every other submitted application has a decision or
+    is ineligible (or the manager explicitly finalises without deciding on them:
+    ``leave_undecided``; they then read as not selected once results are published)."""
     participation = _locked_participation(participation.pk)
     if not can_finalise(user, participation):
         raise PermissionDenied
     refusal = finalise_refusal(participation, selected_count(participation))
     if refusal:
         raise ValidationError(refusal)
+    undecided = undecided_targets(participation).count()
+    if undecided and not leave_undecided:
+        raise ValidationError({"leave_undecided": undecided_message(undecided)})
     participation.selection_finalised_at = timezone.now()
     participation._history_user = user
     participation.save(update_fields=["selection_finalised_at"])

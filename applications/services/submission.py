@@ -89,18 +89,28 @@ def _queue_receipts(application):
         )
 
 
+def withdrawal_refusal(application):
+    """Why this application cannot be withdrawn, in the candidate's words."""
+    if application.state == Application.State.DRAFT:
+        return _(
+            "Ce brouillon n'a pas été déposé : il n'y a rien à retirer, aucune commune ne le voit."
+        )
+    if application.state == Application.State.WITHDRAWN:
+        return _("Cette candidature est déjà retirée.")
+    if application.call.results_published:
+        return _(
+            "Les résultats de l'appel sont publiés : la candidature ne peut plus être retirée."
+        )
+    return _("Seuls les membres de l'organisation peuvent retirer sa candidature.")
+
+
 def withdraw_application(*, application, user, now=None):
     with transaction.atomic():
         locked = (
             Application.objects.select_for_update().select_related("call").get(pk=application.pk)
         )
         if not can_withdraw_application(user, locked):
-            raise SubmissionRefused(
-                _(
-                    "Cette candidature ne peut plus être retirée "
-                    "(résultats publiés ou déjà retirée)."
-                )
-            )
+            raise SubmissionRefused(withdrawal_refusal(locked))
         locked.state = Application.State.WITHDRAWN
         locked.withdrawn_at = now or timezone.now()
         locked.updated_by = user

@@ -188,6 +188,62 @@ def organisation_detail(request, pk):
     )
 
 
+def _membership_change(request, pk, change, done_message):
+    organisation = selectors.organisation_for_member(request.user, pk)
+    membership_id = parse_id(request.POST.get("membership"))
+    try:
+        change(organisation, membership_id)
+    except organisations.MembershipError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done_message)
+        if not organisation.memberships.filter(user=request.user).exists():
+            return redirect("applications:my_applications")
+    return redirect("applications:organisation_detail", pk=organisation.pk)
+
+
+@require_POST
+@login_required
+def member_remove(request, pk):
+    """An owner removes a member."""
+    return _membership_change(
+        request,
+        pk,
+        lambda organisation, membership_id: organisations.remove_member(
+            organisation=organisation, by=request.user, membership_id=membership_id
+        ),
+        _("La personne a été retirée de l'organisation."),
+    )
+
+
+@require_POST
+@login_required
+def ownership_transfer(request, pk):
+    """An owner hands ownership to another member."""
+    return _membership_change(
+        request,
+        pk,
+        lambda organisation, membership_id: organisations.transfer_ownership(
+            organisation=organisation, by=request.user, membership_id=membership_id
+        ),
+        _("La propriété de l'organisation a été transférée."),
+    )
+
+
+@require_POST
+@login_required
+def organisation_leave(request, pk):
+    """A member leaves the organisation."""
+    return _membership_change(
+        request,
+        pk,
+        lambda organisation, membership_id: organisations.leave_organisation(
+            organisation=organisation, user=request.user
+        ),
+        _("Vous avez quitté l'organisation."),
+    )
+
+
 @login_required
 def invitation_accept(request, token):
     invitation = organisations.pending_invitation(token)
@@ -541,6 +597,6 @@ def withdraw(request, pk):
             messages.success(request, _("Votre candidature est retirée."))
         return redirect("applications:detail", pk=application.pk)
     if not can_withdraw_application(request.user, application):
-        messages.error(request, _("Cette candidature ne peut pas être retirée."))
+        messages.error(request, submission.withdrawal_refusal(application))
         return redirect("applications:detail", pk=application.pk)
     return render(request, "applications/withdraw.html", {"application": application})

@@ -3,10 +3,9 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from applications.permissions.staff import (
@@ -19,7 +18,7 @@ from applications.permissions.staff import (
 from applications.selectors import staff as selectors
 from applications.selectors.audit import audit_entries
 from applications.services import exports, results, selection
-from applications.views.staff import export_response, staff_required
+from applications.views.staff import staff_required
 from calls.models import Call
 from calls.selectors import laureates
 
@@ -48,6 +47,7 @@ def _results_page(request, call, status=200):
             "can_publish": can_publish_results(request.user, call),
             "call_still_open": selection.call_still_open_message(call),
             "laureates": laureates(call=call) if call.results_published else [],
+            "publication": results.publication_progress(results.latest_publication(call)),
         },
         status=status,
     )
@@ -60,18 +60,16 @@ def publish(request, call_id):
     if not can_publish_results(request.user, call):
         raise PermissionDenied
     try:
-        queued = results.publish_results(user=request.user, call=call)
+        results.request_publication(user=request.user, call=call)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _results_page(request, call, status=400)
     messages.success(
         request,
-        ngettext(
-            "Résultats publiés. %(count)d message de décision mis en file d'envoi.",
-            "Résultats publiés. %(count)d messages de décision mis en file d'envoi.",
-            queued,
-        )
-        % {"count": queued},
+        _(
+            "Publication lancée : les messages de décision s’écrivent puis partent "
+            "en arrière-plan ; suivez leur progression ci-dessous."
+        ),
     )
     return redirect("staff:call_results", call_id=call.pk)
 
@@ -92,10 +90,12 @@ def reopen(request, participation_id):
 
 @staff_required
 def call_export(request, call_id, file_format):
+    """POST: a worker prepares the whole call's export; the job page follows it."""
     call = _call_for(request, call_id, can_export_call)
-    participations = selectors.staff_participations(request.user).filter(call=call)
-    header, rows = exports.export_rows(request.user, participations)
-    return export_response(header, rows, slugify(call.slug), file_format)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    job = exports.request_export(user=request.user, call=call, file_format=file_format)
+    return redirect("staff:job", job_id=job.pk)
 
 
 @staff_required

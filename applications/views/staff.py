@@ -6,17 +6,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.text import slugify
+from django.db import OperationalError
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from applications.models import StaffJob
 from applications.permissions.staff import (
     can_access_staff_area,
     can_add_note,
     can_decide,
     can_finalise,
+    can_follow_job,
     can_reopen,
     can_review,
     can_screen,
@@ -36,6 +39,10 @@ from applications.staff_forms import (
 )
 
 PAGE_SIZE = 25
+CONCURRENT_WRITE_MESSAGE = gettext_lazy(
+    "Un membre de l'équipe enregistrait sur cette candidature au même instant : "
+    "rien n'a été enregistré, vérifiez la page puis envoyez à nouveau."
+)
 
 
 def staff_required(view):
@@ -87,6 +94,7 @@ def _dashboard(request, participation, status=200):
             "can_finalise": can_finalise(request.user, participation),
             "call_still_open": selection.call_still_open_message(participation.call),
             "finalise_refusal": selection.finalise_refusal(participation, totals["selected"]),
+            "undecided_count": selection.undecided_targets(participation).count(),
             "can_reopen": can_reopen(request.user, participation),
         },
         status=status,
@@ -95,23 +103,60 @@ def _dashboard(request, participation, status=200):
 
 @staff_required
 def dashboard_export(request, participation_id, file_format):
+    """POST: a worker prepares the export; the job page shows its progress and link."""
     participation = selectors.get_participation(request.user, participation_id)
-    header, rows = exports.export_rows(request.user, [participation])
-    name = slugify(f"{participation.call.slug}-{participation.commune.name}")
-    return export_response(header, rows, name, file_format)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    job = exports.request_export(
+        user=request.user,
+        call=participation.call,
+        participation=participation,
+        file_format=file_format,
+    )
+    return redirect("staff:job", job_id=job.pk)
 
 
 def export_response(header, rows, name, file_format):
+    """A small table answered in the request (the team tables go through a job)."""
     if file_format == "xlsx":
         response = HttpResponse(
-            exports.to_xlsx(header, rows, title=name),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            exports.to_xlsx(header, rows, title=name), content_type=exports.CONTENT_TYPES["xlsx"]
         )
     else:
         response = HttpResponse(
-            exports.to_csv(header, rows), content_type="text/csv; charset=utf-8"
+            exports.to_csv(header, rows), content_type=exports.CONTENT_TYPES["csv"]
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response
+
+
+def _job_for(request, job_id):
+    job = get_object_or_404(
+        StaffJob.objects.select_related("call", "participation__commune"), pk=job_id
+    )
+    if not can_follow_job(request.user, job):
+        raise Http404
+    return job
+
+
+@staff_required
+def job(request, job_id):
+    job = _job_for(request, job_id)
+    return render(request, "applications/staff/job.html", {"job": job})
+
+
+@staff_required
+def job_download(request, job_id):
+    job = _job_for(request, job_id)
+    if job.state != StaffJob.State.DONE or not job.file:
+        raise Http404
+    response = FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=f"{exports.export_name(job)}.{job.file_format}",
+        content_type=exports.CONTENT_TYPES[job.file_format],
+    )
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -128,6 +173,7 @@ def _page(request, target, status=200, **forms):
         "can_review": can_review(user, target, my_review),
         "can_screen": can_screen(user, target),
         "can_decide": can_decide(user, target),
+        "call_still_open": selection.call_still_open_message(target.participation.call),
         "can_add_note": can_add_note(user, target),
         "show_reviews": can_see_colleague_reviews(user, target, my_review),
         "conflicted": bool(my_review and my_review.conflict_of_interest),
@@ -160,6 +206,11 @@ def _post_action(request, target, form, form_name, action, success_message):
             action(form)
         except ValidationError as error:
             apply_service_errors(form, error)
+        except OperationalError:
+            # SQLite gave up waiting for a colleague's write: answered like the
+            # other concurrent writes, nothing typed is lost.
+            form.add_error(None, CONCURRENT_WRITE_MESSAGE)
+            return _page(request, target, status=409, **{form_name: form})
         else:
             messages.success(request, success_message)
             return redirect("staff:application", target_id=target.pk)
@@ -260,7 +311,11 @@ def finalise(request, participation_id):
     if not can_finalise(request.user, participation):
         raise PermissionDenied
     try:
-        selection.finalise_selection(user=request.user, participation=participation)
+        selection.finalise_selection(
+            user=request.user,
+            participation=participation,
+            leave_undecided=request.POST.get("leave_undecided") == "on",
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _dashboard(request, participation, status=400)

@@ -132,12 +132,18 @@ def participation_form(request, pk=None):
     form = ParticipationForm(data, instance=participation)
     challenges = ChallengeFormSet(data, instance=participation, prefix="challenges")
     if request.method == "POST" and form.is_valid() and challenges.is_valid():
-        with transaction.atomic():
-            participation = form.save()
-            challenges.instance = participation
-            challenges.save()
-        messages.success(request, _("« %(object)s » est enregistré.") % {"object": participation})
-        return redirect("backoffice:participation_list")
+        try:
+            with transaction.atomic():
+                participation = form.save()
+                challenges.instance = participation
+                challenges.save()
+        except ValidationError as error:  # a selection raced the quota change
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("« %(object)s » est enregistré.") % {"object": participation}
+            )
+            return redirect("backoffice:participation_list")
     return render(
         request,
         "calls/backoffice/participation_form.html",

@@ -6,6 +6,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 
 from calls import selectors
+from experimentations.selectors.pilots import pilots_deployed, with_pilot_states
+from experimentations.selectors.surveys import satisfaction_for_edition
 
 
 def home(request):
@@ -34,7 +36,9 @@ def call_detail(request, slug):
             "call": call,
             "participations": call.participations.all(),
             "state": call.state(),
-            "laureates": list(selectors.laureates(call=call)) if call.results_published else [],
+            "laureates": (
+                with_pilot_states(selectors.laureates(call=call)) if call.results_published else []
+            ),
         },
     )
 
@@ -69,7 +73,9 @@ def edition_detail(request, slug):
             "edition": edition,
             "participations": participations,
             "calls": calls,
-            "laureates": list(selectors.laureates(edition=edition)),
+            "laureates": with_pilot_states(selectors.laureates(edition=edition)),
+            "satisfaction": satisfaction_for_edition(edition),
+            "pilots_deployed": pilots_deployed(edition),
         },
     )
 
@@ -90,6 +96,6 @@ def commune_detail(request, slug):
         {
             "commune": commune,
             "participations": participations,
-            "laureates": list(selectors.laureates(commune=commune)),
+            "laureates": with_pilot_states(selectors.laureates(commune=commune)),
         },
     )

@@ -103,3 +103,71 @@ def reschedule_reports(pilot):
 
 def default_end(start, months=DEFAULT_DURATION_MONTHS):
     return start + relativedelta(months=months) if start else None
+
+
+# Following a pilot: its officer and the metropolis admins.
+
+
+def _check(allowed):
+    from django.core.exceptions import PermissionDenied
+
+    if not allowed:
+        raise PermissionDenied
+
+
+def update_pilot(*, user, pilot, data):
+    """Save state, dates, place and contact (already validated by the form and clean())."""
+    from experimentations.permissions import can_edit_pilot
+
+    _check(can_edit_pilot(user, pilot))
+    with transaction.atomic():
+        for name, value in data.items():
+            setattr(pilot, name, value)
+        if pilot.state != Pilot.State.ABANDONED:
+            pilot.abandon_reason = ""
+        pilot.full_clean()
+        pilot._history_user = user
+        pilot.save()
+        reschedule_reports(pilot)
+    return pilot
+
+
+def assign_officer(*, user, pilot, officer):
+    from experimentations.permissions import can_assign_officer
+
+    _check(can_assign_officer(user))
+    pilot.officer = officer
+    pilot._history_user = user
+    pilot.save(update_fields=["officer", "updated_at"])
+    return pilot
+
+
+def save_milestone(*, user, pilot, milestone):
+    from experimentations.permissions import can_edit_pilot
+
+    _check(can_edit_pilot(user, pilot) and milestone.pilot_id == pilot.pk)
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+def delete_milestone(*, user, milestone):
+    from experimentations.permissions import can_edit_pilot
+
+    _check(can_edit_pilot(user, milestone.pilot))
+    milestone.delete()
+
+
+def record_outcome(*, user, pilot, continued, form="", comment=""):
+    from experimentations.models import Outcome
+    from experimentations.permissions import can_record_outcome
+
+    _check(can_record_outcome(user, pilot))
+    outcome = Outcome.objects.filter(pilot=pilot).first() or Outcome(pilot=pilot)
+    outcome.continued = continued
+    outcome.form = form if continued == Outcome.Continued.YES else ""
+    outcome.comment = comment
+    outcome.recorded_by = user
+    outcome.full_clean()
+    outcome.save()
+    return outcome

@@ -3,21 +3,26 @@
 Delivery is at most once per row: a worker claims the row (pending ->
 sending, a conditional UPDATE only one caller can win) before it talks to
 SMTP. A row left in "sending" by a worker that died is handed back by the
-sweep after ``STUCK_AFTER``.
+sweep after ``STUCK_AFTER``, measured on the database's clock (the one clock
+every host shares), so a host whose clock runs ahead never hands back a row
+a worker is still sending.
 """
 
 import logging
 import time
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.db.models.functions import Now
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -83,6 +88,72 @@ def queue_message(*, recipient, kind, about, occasion="", context=None, email=No
     return message, True
 
 
+def queue_many(messages, dispatch_batch=200):
+    """Write many outbox rows at once (unsaved ``OutboxMessage`` objects of one kind
+    and content type): one query finds the keys already queued, one bulk INSERT
+    (ignoring a concurrent writer's rows by the unique key) writes the others, and
+    after commit their delivery goes to the workers in batches. Returns how many
+    rows were written."""
+    messages = list(messages)
+    if not messages:
+        return 0
+    for message in messages:
+        message.recipient_email = message.recipient_email.strip().lower()
+    kind, content_type_id = messages[0].kind, messages[0].content_type_id
+    existing = set(
+        OutboxMessage.objects.filter(
+            kind=kind,
+            content_type_id=content_type_id,
+            object_id__in={m.object_id for m in messages},
+        ).values_list("recipient_email", "object_id", "occasion")
+    )
+    new = [m for m in messages if (m.recipient_email, m.object_id, m.occasion) not in existing]
+    OutboxMessage.objects.bulk_create(new, ignore_conflicts=True)
+    if new:
+        keys = {(m.recipient_email, m.object_id, m.occasion) for m in new}
+        ids = [
+            pk
+            for pk, *key in OutboxMessage.objects.filter(
+                kind=kind,
+                content_type_id=content_type_id,
+                object_id__in={m.object_id for m in new},
+                state=OutboxMessage.State.PENDING,
+            ).values_list("pk", "recipient_email", "object_id", "occasion")
+            if tuple(key) in keys
+        ]
+        for start in range(0, len(ids), dispatch_batch):
+            batch = ids[start : start + dispatch_batch]
+            transaction.on_commit(lambda batch=batch: dispatch_many(batch))
+    return len(new)
+
+
+def dispatch_many(message_ids):
+    """Hand a batch of messages to one Celery task; with the broker down, the sweep
+    sends them later. Never raises."""
+    from notifications.tasks import deliver_messages
+
+    if time.time() < _broker_down_until:
+        return False
+    try:
+        deliver_messages.delay(list(message_ids))
+    except (KombuOperationalError, OSError):
+        _note_broker_down(deliver_messages)
+        logger.warning(
+            "Broker unavailable; %d outbox messages left for the sweep", len(message_ids)
+        )
+        return False
+    except Exception:  # noqa: BLE001 - committed; the sweep sends them
+        logger.exception("%d outbox messages not dispatched", len(message_ids))
+        return False
+    return True
+
+
+def _note_broker_down(task):
+    global _broker_down_until
+    if not task.app.conf.task_always_eager:
+        _broker_down_until = time.time() + BROKER_BACKOFF_SECONDS
+
+
 # After a failed publish, this process leaves messages to the sweep for a while
 # instead of paying the broker's connection timeout for each of them.
 BROKER_BACKOFF_SECONDS = 30
@@ -113,12 +184,11 @@ def dispatch(message_id):
     return True
 
 
-def claim(message_id, now=None):
+def claim(message_id):
     """Move a pending message to "sending"; only one caller ever wins."""
-    now = now or timezone.now()
     claimed = OutboxMessage.objects.filter(pk=message_id, state=OutboxMessage.State.PENDING).update(
         state=OutboxMessage.State.SENDING,
-        claimed_at=now,
+        claimed_at=Now(),  # the database's clock, as the sweep's
         next_attempt_at=None,
         attempts=F("attempts") + 1,
     )
@@ -157,6 +227,12 @@ def unsubscribe_url(message):
     return settings.SITE_URL + reverse("notifications:unsubscribe", kwargs={"token": token})
 
 
+def render_text(template_name, context):
+    """A subject or text part: never HTML-escaped, returned as a plain str so a page escapes it."""
+    template = get_template(template_name).template
+    return str.__str__(template.render(Context(context, autoescape=False)))
+
+
 def render_message(message):
     """Subject, plain text and HTML of a message, in the recipient's language."""
     context = {
@@ -170,9 +246,10 @@ def render_message(message):
     }
     base = f"notifications/mail/{message.kind}"
     with translation.override(message.language):
-        subject = render_to_string(f"{base}_subject.txt", context).strip()
-        body = render_to_string(f"{base}.txt", context)
+        subject = " ".join(render_text(f"{base}_subject.txt", context).split())
+        body = render_text(f"{base}.txt", context)
         try:
+            # The HTML part escapes each value (the subject included) exactly once.
             html = render_to_string(f"{base}.html", {**context, "subject": subject})
         except TemplateDoesNotExist:
             html = None
@@ -182,11 +259,17 @@ def render_message(message):
     return subject, body, html
 
 
+def mail_domain():
+    """The site's domain (SITE_URL), for Message-IDs: never the sending host's name."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
 def build_email(message):
     """The e-mail of a message, with List-Unsubscribe for non-transactional kinds."""
     subject, body, html = render_message(message)
     headers = dict(message.context.get("_headers", {}))
     headers.setdefault("Content-Language", message.language)
+    headers.setdefault("Message-ID", make_msgid(domain=mail_domain()))
     link = unsubscribe_url(message)
     if link:
         headers["List-Unsubscribe"] = f"<{link}>"
@@ -273,7 +356,7 @@ def sweep(now=None, limit=500):
     Returns (requeued_stuck, dispatched).
     """
     now = now or timezone.now()
-    stuck = OutboxMessage.objects.stuck_sending(now, STUCK_AFTER)
+    stuck = OutboxMessage.objects.stuck_sending(STUCK_AFTER)
     failed = stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
         state=OutboxMessage.State.FAILED, last_error="Interrompu pendant l'envoi."
     )

@@ -223,6 +223,9 @@ def queue_due_notifications(now=None):
 
     Returns the number of new messages per kind; a second run returns zeros.
     """
+    from experimentations.services.reminders import queue_report_reminders
+    from experimentations.services.surveys import queue_survey_reminders
+
     now = now or timezone.now()
     counts = {}
     for kind, job in (
@@ -230,6 +233,8 @@ def queue_due_notifications(now=None):
         ("call_opened", queue_call_opened_alerts),
         ("call_closed", queue_call_closed_notices),
         ("review_reminder", queue_review_reminders),
+        ("report_reminder", queue_report_reminders),
+        ("survey_reminder", queue_survey_reminders),
     ):
         with transaction.atomic():
             counts[kind] = job(now)

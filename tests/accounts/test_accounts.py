@@ -116,4 +116,4 @@ def test_password_reset_sends_a_link_in_the_users_language(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [user.email]
     assert "/comptes/password/reset/key/" in mail.outbox[0].body
-    assert "Password Reset" in mail.outbox[0].subject
+    assert mail.outbox[0].subject == "[QMI] Choose a new password"

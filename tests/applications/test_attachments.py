@@ -191,3 +191,55 @@ def test_a_draft_may_delete_its_pitch_deck(client, draft_and_member):
     deck = Attachment.objects.get()
     client.post(reverse("applications:attachment_delete", args=[application.pk, deck.pk]))
     assert not Attachment.objects.exists()
+
+
+def _bomb(expanded_mb, main_part="word/document.xml"):
+    """An Office-looking zip whose main part expands to ``expanded_mb`` MB of zeros."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open(main_part, "w", force_zip64=True) as part:
+            chunk = bytes(1024 * 1024)
+            for _ in range(expanded_mb):
+                part.write(chunk)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "main_part", "expanded_mb"),
+    [
+        ("lettre.docx", "word/document.xml", 200),  # 200 KB expanding to 200 MB
+        ("budget.xlsx", "xl/workbook.xml", 5),  # small, but compressed a thousandfold
+    ],
+)
+def test_a_zip_bomb_renamed_as_an_office_file_is_refused(
+    client, draft_and_member, name, main_part, expanded_mb
+):
+    application, _ = draft_and_member
+    content = _bomb(expanded_mb, main_part)
+    assert len(content) < 1024 * 1024  # under the upload limit: only the archive check stops it
+    response = upload(client, application, name, content, "other")
+    assert response.status_code == 400
+    assert "anormal" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_an_ordinary_office_document_is_not_mistaken_for_a_bomb(client, draft_and_member):
+    import io
+    import random
+    import zipfile
+
+    application, _ = draft_and_member
+    words = ["quartier", "mobilité", "expérimentation", "commune", "capteurs", "usagers"]
+    rng = random.Random(1)
+    text = " ".join(rng.choice(words) for _ in range(400_000))  # about 4 MB
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", f"<document>{text}</document>")
+    response = upload(client, application, "rapport.docx", buffer.getvalue(), "other")
+    assert response.status_code == 302
+    assert Attachment.objects.get().content_type.endswith("wordprocessingml.document")

@@ -34,9 +34,12 @@ def _story(world, admin):
     finalise_selection(user=world.manager_a, participation=world.a)
     reopen_selection(user=admin, participation=world.a)
     finalise_selection(user=world.manager_a, participation=world.a)
+    target_b = screen(
+        user=world.manager_b, target=refresh(world.application(world.b)), eligibility="eligible"
+    )
     decide(
         user=world.manager_b,
-        target=refresh(world.application(world.b)),
+        target=refresh(target_b),
         decision=ApplicationTarget.Decision.SELECTED,
         motivation="Oui",
     )

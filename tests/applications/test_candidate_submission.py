@@ -208,3 +208,36 @@ def test_the_service_itself_refuses_at_closes_at():
         submit_application(application=application, user=member, now=application.call.closes_at)
     assert Application.objects.get(pk=application.pk).state == "draft"
     assert Edition.objects.get(pk=application.call.edition_id).last_application_number == 0
+
+
+def _withdrawal_message(client, application, method="post"):
+    import html
+
+    url = reverse("applications:withdraw", args=[application.pk])
+    response = getattr(client, method)(url, follow=True)
+    return html.unescape(response.content.decode())
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_withdrawal_refusals_say_what_is_true(client, method):
+    draft = complete_draft()
+    member = member_of(draft.organisation)
+    client.force_login(member)
+    page = _withdrawal_message(client, draft, method)
+    assert "Ce brouillon n'a pas été déposé" in page
+    assert "résultats publiés" not in page
+    assert Application.objects.get(pk=draft.pk).state == "draft"
+
+    submitted = submit_application(application=draft, user=member)
+    client.post(reverse("applications:withdraw", args=[submitted.pk]))
+    page = _withdrawal_message(client, submitted, method)
+    assert "déjà retirée" in page and "résultats" not in page
+
+    other = complete_draft()
+    other_member = member_of(other.organisation)
+    other = submit_application(application=other, user=other_member)
+    other.call.results_published_at = timezone.now()
+    other.call.save()
+    client.force_login(other_member)
+    page = _withdrawal_message(client, other, method)
+    assert "résultats de l" in page and "publiés" in page

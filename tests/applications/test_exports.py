@@ -12,6 +12,28 @@ from tests.factories import AdminFactory
 pytestmark = pytest.mark.django_db
 
 
+def _export(client, url):
+    """Ask for the export (a worker prepares it; eager in tests), follow the job page,
+    download the file."""
+    response = client.post(url, follow=True)
+    assert response.status_code == 200
+    job = response.context["job"]
+    assert job.state == "done"
+    download = client.get(reverse("staff:job_download", args=[job.pk]))
+    assert download.status_code == 200
+    return Downloaded(download)
+
+
+class Downloaded:
+    def __init__(self, response):
+        self.response = response
+        self.status_code = response.status_code
+        self.content = b"".join(response.streaming_content)
+
+    def __getitem__(self, header):
+        return self.response[header]
+
+
 @pytest.fixture
 def world():
     world = World(hide_reviews=False)
@@ -24,7 +46,7 @@ def world():
 
 def test_csv_has_a_bom_and_the_score_per_criterion(client, world):
     client.force_login(world.manager_a)
-    response = client.get(reverse("staff:dashboard_export", args=[world.a.pk, "csv"]))
+    response = _export(client, reverse("staff:dashboard_export", args=[world.a.pk, "csv"]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.startswith(b"\xef\xbb\xbf")
@@ -40,7 +62,7 @@ def test_csv_has_a_bom_and_the_score_per_criterion(client, world):
 
 def test_xlsx_export(client, world):
     client.force_login(world.reviewer_a)
-    response = client.get(reverse("staff:dashboard_export", args=[world.a.pk, "xlsx"]))
+    response = _export(client, reverse("staff:dashboard_export", args=[world.a.pk, "xlsx"]))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -51,7 +73,7 @@ def test_xlsx_export(client, world):
 
 def test_admin_exports_a_whole_call(client, world):
     client.force_login(AdminFactory())
-    response = client.get(reverse("staff:call_export", args=[world.call.pk, "xlsx"]))
+    response = _export(client, reverse("staff:call_export", args=[world.call.pk, "xlsx"]))
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert {r[3] for r in rows[1:]} == {"Énergie partagée", "Projet de B"}
@@ -71,7 +93,7 @@ def test_conflicted_reviewer_exports_no_scores(client, world):
 
     declare_conflict(user=world.reviewer_a, target=refresh(world.target))
     client.force_login(world.reviewer_a)
-    text = client.get(reverse("staff:dashboard_export", args=[world.a.pk, "csv"])).content
+    text = _export(client, reverse("staff:dashboard_export", args=[world.a.pk, "csv"])).content
     row = text.decode("utf-8-sig").strip().splitlines()[1].split(";")
     assert "2,0" not in row  # no per-criterion mean
     assert "3,0" not in row
@@ -110,7 +132,7 @@ def test_csv_neutralises_formulas_and_keeps_numbers(client, world, hostile):
     import csv
 
     client.force_login(world.manager_a)
-    response = client.get(reverse("staff:dashboard_export", args=[world.a.pk, "csv"]))
+    response = _export(client, reverse("staff:dashboard_export", args=[world.a.pk, "csv"]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     row = next(r for r in rows if r[0] == hostile.application.reference)
     for text in FORMULAS.values():
@@ -122,7 +144,7 @@ def test_csv_neutralises_formulas_and_keeps_numbers(client, world, hostile):
 
 def test_xlsx_neutralises_formulas_in_string_cells(client, world, hostile):
     client.force_login(world.manager_a)
-    response = client.get(reverse("staff:dashboard_export", args=[world.a.pk, "xlsx"]))
+    response = _export(client, reverse("staff:dashboard_export", args=[world.a.pk, "xlsx"]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == hostile.application.reference)
     texts = {cell.value: cell.data_type for cell in row if isinstance(cell.value, str)}

@@ -15,7 +15,7 @@ from applications.services.selection import decide, finalise_selection
 from calls.selectors import laureates
 from notifications.models import OutboxMessage
 from notifications.services import render_message
-from tests.applications.staff_helpers import World, refresh
+from tests.applications.staff_helpers import World, force_decision, refresh
 from tests.factories import AdminFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ Decision = ApplicationTarget.Decision
 
 @pytest.fixture
 def world():
-    return World(quota_min=1, quota_max=2, closed=True)
+    return World(quota_min=1, quota_max=2, closed=True, screened=True)
 
 
 @pytest.fixture
@@ -171,7 +171,7 @@ def test_no_reopening_after_publication(client, world, decided, admin):
 
 
 def test_results_page_query_count(client, admin, django_assert_max_num_queries):
-    world = World(quota_min=1, quota_max=2, closed=True)
+    world = World(quota_min=1, quota_max=2, closed=True, screened=True)
     world.a.selection_finalised_at = timezone.now()
     world.a.save()
     client.force_login(admin)
@@ -180,10 +180,10 @@ def test_results_page_query_count(client, admin, django_assert_max_num_queries):
 
 
 def test_no_publication_until_the_deadline(client, admin, time_machine):
-    world = World(quota_min=1, quota_max=2)
+    world = World(quota_min=1, quota_max=2, screened=True)
     world.call.refresh_from_db()
-    for participation, manager in ((world.a, world.manager_a), (world.b, world.manager_b)):
-        _decide(manager, world.application(participation), Decision.SELECTED)
+    for participation in (world.a, world.b):
+        force_decision(world.application(participation), Decision.SELECTED, 1)
     # Finalised before this rule existed (or the deadline was pushed back since).
     world.call.participations.update(selection_finalised_at=timezone.now())
     client.force_login(admin)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from applications.models import ApplicationTarget
-from tests.applications.staff_helpers import World
+from tests.applications.staff_helpers import World, close_call
 from tests.factories import AdminFactory
 
 pytestmark = pytest.mark.django_db
@@ -179,8 +179,9 @@ def test_a_conflicted_manager_neither_screens_nor_decides(client, world):
     target = ApplicationTarget.objects.get(pk=target.pk)
     assert target.eligibility == ApplicationTarget.Eligibility.PENDING
     assert target.decision == "" and target.selection_slot is None
-    # Without a conflict, the same manager still decides.
-    other = world.application(world.a)
+    # Once the call has closed, without a conflict, the same manager still decides.
+    close_call(world.call)
+    other = world.application(world.a, eligibility=ApplicationTarget.Eligibility.ELIGIBLE)
     assert (
         client.post(
             reverse("staff:decide", args=[other.pk]),

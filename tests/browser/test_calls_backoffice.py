@@ -29,6 +29,7 @@ def test_admin_creates_and_publishes_a_call_then_a_visitor_sees_it(site, transac
 
     log_in(site, admin.email, "a-Strong-passw0rd")
     page = site.page
+    page.get_by_role("button", name="Mon espace").click()
     page.get_by_role("link", name="Back-office").click()
     site.check()
     for section in (

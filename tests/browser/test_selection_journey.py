@@ -25,7 +25,7 @@ def _switch_user(site, user):
 
 
 def test_selection_journey(site, transactional_db):
-    world = World(hide_reviews=True, quota_min=6, quota_max=8, closed=True)
+    world = World(hide_reviews=True, quota_min=6, quota_max=8, closed=True, screened=True)
     # Only commune A takes part, so its finalisation is enough to publish.
     world.b.delete()
     targets = [world.application(world.a) for _ in range(7)]
@@ -35,6 +35,7 @@ def test_selection_journey(site, transactional_db):
 
     # 1. The reviewer scores the candidate's application and submits.
     _switch_user(site, world.reviewer_a)
+    site.page.get_by_role("button", name="Mon espace").click()
     _click(site, "link", "Espace commune")
     _click(site, "link", re.compile(world.a.commune.name))
     assert site.page.locator("#dashboard-table tbody tr").count() == 7
@@ -57,6 +58,8 @@ def test_selection_journey(site, transactional_db):
         assert "Décision enregistrée." in site.page.content()
     site.goto(f"/equipe/tableau/{world.a.pk}/")
     assert "4,00 / 5" in site.page.content() or "4.00 / 5" in site.page.content()
+    # The seventh has no decision: the manager says so explicitly.
+    site.page.get_by_label(re.compile("Finaliser sans décision")).check()
     _click(site, "button", "Finaliser la sélection")
     assert "La sélection est finalisée." in site.page.content()
     assert ApplicationTarget.objects.filter(participation=world.a, decision="selected").count() == 6
@@ -65,7 +68,7 @@ def test_selection_journey(site, transactional_db):
     _switch_user(site, admin)
     site.goto(f"/equipe/appel/{world.call.pk}/resultats/")
     _click(site, "button", "Publier les résultats")
-    assert "Résultats publiés." in site.page.content()
+    assert "Résultats publiés le" in site.page.content()
     assert OutboxMessage.objects.filter(kind="decision").count() == 7
     assert any(candidate.email in m.to for m in mail.outbox)
 

@@ -371,3 +371,41 @@ def test_backoffice_lists_constant_queries(client, admin_user, django_assert_max
     ):
         with django_assert_max_num_queries(10):
             assert client.get(url).status_code == 200
+
+
+HUGE_ID = "9" * 30  # no database column holds it; SQLite used to answer with a 500
+
+
+@pytest.mark.parametrize("field", ["edition", "participations", "criteria-0-id", "questions-0-id"])
+def test_call_form_refuses_ids_no_database_holds(client, admin_user, field):
+    edition = EditionFactory()
+    participation = ParticipationFactory(call=None, edition=edition)
+    client.force_login(admin_user)
+    data = call_form_data(edition, [participation])
+    data[field] = HUGE_ID
+    response = client.post(reverse("backoffice:call_create"), data)
+    assert response.status_code == 400
+    assert 'value="Appel de test"' in response.content.decode()  # nothing typed is lost
+    assert not Call.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["edition", "commune", "challenges-0-tags", "challenges-0-id"])
+def test_participation_form_refuses_ids_no_database_holds(client, admin_user, field):
+    client.force_login(admin_user)
+    data = {
+        "edition": EditionFactory().pk,
+        "commune": CommuneFactory().pk,
+        "quarter_name": "Centre",
+        "quota_min": 6,
+        "quota_max": 8,
+        "challenges-TOTAL_FORMS": "1",
+        "challenges-INITIAL_FORMS": "0",
+        "challenges-MIN_NUM_FORMS": "0",
+        "challenges-MAX_NUM_FORMS": "1000",
+        "challenges-0-title": "Apaiser la circulation",
+        "challenges-0-order": "1",
+        field: HUGE_ID,
+    }
+    response = client.post(reverse("backoffice:participation_create"), data)
+    assert response.status_code == 400
+    assert not Participation.objects.exists()

@@ -235,5 +235,6 @@ def test_public_pages_constant_queries(
     if who == "admin":
         client.force_login(admin_user)
     for url in page_urls(calls):
-        with django_assert_max_num_queries(12 if who == "admin" else 10):
+        # +2 fixed queries on edition pages: pilots deployed and satisfaction rate.
+        with django_assert_max_num_queries(14 if who == "admin" else 12):
             assert client.get(url).status_code == 200

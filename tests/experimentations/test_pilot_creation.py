@@ -21,7 +21,7 @@ Decision = ApplicationTarget.Decision
 
 @pytest.fixture
 def world():
-    return World(quota_min=1, quota_max=2, closed=True)
+    return World(quota_min=1, quota_max=2, closed=True, screened=True)
 
 
 @pytest.fixture

@@ -60,6 +60,10 @@ CONTEXTS = {
         "url": "http://x/apps/",
     },
     "alert_confirmation": {"topic": "Argenteuil", "url": "http://x/confirm/"},
+    "account_email_confirmation": {"url": "http://x/confirm-email/", "signup": True},
+    "account_password_reset": {"url": "http://x/reset/"},
+    "account_unknown": {"url": "http://x/signup/"},
+    "account_already_exists": {"url": "http://x/reset/"},
     "call_opened": {
         "call_title": "Appel",
         "closes_at": "2025-03-17T22:59:00+00:00",
@@ -77,6 +81,49 @@ CONTEXTS = {
         "commune": "Argenteuil",
         "count": 2,
         "url": "http://x/staff/",
+    },
+    "report_reminder": {
+        "report": "Rapport de lancement",
+        "title": "Vélos",
+        "commune": "Argenteuil",
+        "due_on": "2025-03-17",
+        "overdue": True,
+        "url": "http://x/report/",
+    },
+    "report_filed": {
+        "report": "Rapport de lancement",
+        "title": "Vélos",
+        "organisation": "Cargo & Co",
+        "commune": "Argenteuil",
+        "url": "http://x/report/",
+    },
+    "survey_invitation": {
+        "survey_title": "Enquête QMI1",
+        "edition": "QMI1",
+        "recipient_name": "Cargo & Co",
+        "closes_at": "2025-03-17T22:59:00+00:00",
+        "url": "http://x/survey/",
+    },
+    "draft_deletion_notice": {
+        "organisation": "Cargo & Co",
+        "call_title": "Appel",
+        "deletion_at": "2025-06-17T22:59:00+00:00",
+        "url": "http://x/draft/",
+    },
+    "inactive_account_notice": {
+        "deletion_at": "2025-06-17T22:59:00+00:00",
+        "url": "http://x/login/",
+    },
+    "data_export_ready": {
+        "expires_at": "2025-06-17T22:59:00+00:00",
+        "url": "http://x/export/",
+    },
+    "survey_reminder": {
+        "survey_title": "Enquête QMI1",
+        "edition": "QMI1",
+        "recipient_name": "Cargo & Co",
+        "closes_at": "2025-03-17T22:59:00+00:00",
+        "url": "http://x/survey/",
     },
 }
 

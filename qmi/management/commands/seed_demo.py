@@ -6,6 +6,7 @@ from accounts import demo as accounts_demo
 from applications import demo as applications_demo
 from calls import demo as calls_demo
 from communes import demo as communes_demo
+from experimentations import demo as experimentations_demo
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             users = accounts_demo.seed(communes)
             calls = calls_demo.seed(communes)
             applications_demo.seed(users, calls)
+            experimentations_demo.seed(users, calls)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Demo logins (password {accounts_demo.DEMO_PASSWORD}):")
         for email, description in accounts_demo.DEMO_LOGINS:

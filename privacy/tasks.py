@@ -1,0 +1,17 @@
+"""Celery tasks: load ids, call a service."""
+
+from celery import shared_task
+
+from privacy.services import retention
+
+
+@shared_task(name="privacy.apply_retention", ignore_result=True)
+def apply_retention():
+    return {result.kind: result.count for result in retention.apply_retention()}
+
+
+@shared_task(name="privacy.build_data_export", ignore_result=True)
+def build_data_export(export_id):
+    from privacy.services import export
+
+    export.build_export(export_id)

@@ -1,0 +1,1 @@
+from tests.stats.conftest import after_deadline, programme, published  # noqa: F401
