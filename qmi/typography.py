@@ -97,6 +97,7 @@ def typeset_html(html, language=None):
     out = []
     raw_until = None
     pending = None  # index in ``out`` of a text ending in "de " before inline tags
+    typeset_parts = set()
     for part in _TOKENS.split(str(html)):
         if not part:
             continue
@@ -120,9 +121,13 @@ def typeset_html(html, language=None):
                 out[pending] = out[pending].rstrip(" ") + NBSP
             text = _LEADING_PUNCT.sub(NBSP, text)
             pending = len(out) if _ELISION_AT_END.search(text) or text.endswith(" ") else None
+            typeset_parts.add(len(out))
             out.append(text)
         else:
             out.append(part)
+    # Non-breaking spaces as entities: visible in the source, same text for the reader.
+    for index in typeset_parts:
+        out[index] = out[index].replace(NBSP, "&nbsp;")
     return "".join(out)
 
 
@@ -135,7 +140,7 @@ _LEADING_PUNCT = re.compile(r"^[ \t]+(?=[:;?!»])")
 
 def _typeset_escaped(text):
     # Autoescaped apostrophes and entities: typeset them as the characters they are.
-    text = text.replace("&#x27;", "'").replace("&#39;", "'").replace("&nbsp;", NBSP)
+    text = text.replace("&#x27;", "'").replace("&#39;", "'")
     return typeset(text, "fr")
 
 

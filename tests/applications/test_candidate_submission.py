@@ -224,7 +224,7 @@ def test_withdrawal_refusals_say_what_is_true(client, method):
     member = member_of(draft.organisation)
     client.force_login(member)
     page = _withdrawal_message(client, draft, method)
-    assert "Ce brouillon n'a pas été déposé" in page
+    assert "Ce brouillon n'a pas été déposé" in plain(page)
     assert "résultats publiés" not in page
     assert Application.objects.get(pk=draft.pk).state == "draft"
 
