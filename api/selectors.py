@@ -1,9 +1,10 @@
 """What the public API reads: published calls and published laureates only."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from calls.models import Call, Challenge, Edition, Participation
 from communes.models import Commune
+from experimentations.models import Pilot
 from stats.opendata import laureate_targets
 
 CALL_STATES = ["upcoming", "open", "closed", "results"]
@@ -65,5 +66,10 @@ def laureates(edition=None, commune=None, state=None):
     if commune:
         targets = targets.filter(participation__commune__insee_code=commune)
     if state:
-        targets = targets.none()  # pilots are not tracked yet
+        pilots = Pilot.objects.public().filter(
+            application=OuterRef("application"),
+            participation=OuterRef("participation"),
+            state=state,
+        )
+        targets = targets.filter(Exists(pilots))
     return targets

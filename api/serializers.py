@@ -6,9 +6,10 @@ from rest_framework import serializers
 from api.selectors import CALL_STATES
 from calls.models import Call, Edition
 from communes.models import Commune, insee_code_validator
+from experimentations.models import Pilot
 from stats.opendata import record
 
-PILOT_STATES = ["preparing", "running", "completed", "abandoned"]
+PILOT_STATES = list(Pilot.State.values)
 INSEE_PATTERN = r"^(\d{5}|2[AB]\d{3})$"
 
 
@@ -109,7 +110,7 @@ class LaureateSerializer(serializers.Serializer):
     pilot_end = serializers.DateField(allow_null=True)
 
     def to_representation(self, instance):
-        return super().to_representation(record(instance))
+        return super().to_representation(record(instance, self.context.get("pilots", {})))
 
 
 # Query-string filters (validated: a malformed value is a 400 that says why).

@@ -25,6 +25,7 @@ from api.serializers import (
     LaureateSerializer,
 )
 from stats.http import conditional
+from stats.opendata import pilots_of
 
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Introuvable (ou page hors limites).")
 BAD_FILTER = OpenApiResponse(
@@ -117,6 +118,13 @@ class LaureateViewSet(mixins.ListModelMixin, PublicViewSet):
 
     def get_queryset(self):
         return selectors.laureates(**self.filters())
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        serializer = self.get_serializer(
+            page, many=True, context={**self.get_serializer_context(), "pilots": pilots_of(page)}
+        )
+        return self.get_paginated_response(serializer.data)
 
 
 def index(request):

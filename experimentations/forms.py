@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from calls.forms import DateInput, DateTimeInput
 from experimentations.models import Milestone, Outcome, Pilot, Survey, SurveyAnswer
+from experimentations.models.pilot import Continuation
 from qmi.forms import ModelChoiceField
 
 
@@ -109,6 +110,10 @@ class ReportForm(forms.Form):
 
 
 class OutcomeForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["continued"].choices = Continuation.choices  # radios: no empty choice
+
     class Meta:
         model = Outcome
         fields = ["continued", "form", "comment"]
@@ -143,6 +148,10 @@ class SurveyAnswerForm(forms.ModelForm):
         widget=forms.RadioSelect,
         help_text=_("De 0 (certainement pas) à 10 (certainement)."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["continued"].choices = Continuation.choices  # radios: no empty choice
 
     class Meta:
         model = SurveyAnswer

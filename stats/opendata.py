@@ -16,6 +16,7 @@ from applications.models import Organisation
 from applications.services.exports import neutralise
 from calls.models import Challenge
 from calls.selectors import laureates
+from experimentations.selectors.pilots import public_states
 
 LICENCE = "Licence Ouverte / Open Licence 2.0"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
@@ -69,15 +70,21 @@ def laureate_targets(edition=None, commune=None):
     )
 
 
-def pilot_of(target):
-    return None
+def pilots_of(targets):
+    """{(application id, participation id): public pilot fields}, in one query."""
+    return public_states(targets)
 
 
-def record(target):
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def record(target, pilots):
+    """One row. ``pilots`` comes from ``pilots_of`` over the same targets."""
     application = target.application
     organisation = application.organisation
     person = organisation.kind == Organisation.Kind.INDIVIDUAL
-    pilot = pilot_of(target)
+    pilot = pilots.get((target.application_id, target.participation_id))
     return {
         "edition": target.participation.edition.code,
         "call": application.call.title,
@@ -92,14 +99,16 @@ def record(target):
             for c in application.challenges.all()
             if c.participation_id == target.participation_id
         ),
-        "pilot_state": pilot["state"] if pilot else None,
-        "pilot_start": pilot["start"] if pilot else None,
-        "pilot_end": pilot["end"] if pilot else None,
+        "pilot_state": pilot.state if pilot else None,
+        "pilot_start": _date(pilot.actual_start or pilot.planned_start) if pilot else None,
+        "pilot_end": _date(pilot.actual_end or pilot.planned_end) if pilot else None,
     }
 
 
 def records(edition=None, commune=None):
-    return [record(t) for t in laureate_targets(edition=edition, commune=commune)]
+    targets = list(laureate_targets(edition=edition, commune=commune))
+    pilots = pilots_of(targets)
+    return [record(t, pilots) for t in targets]
 
 
 def to_csv(rows):

@@ -20,6 +20,9 @@ from django.utils.translation import gettext as _
 from applications.models import Application, ApplicationTarget, Organisation, Review
 from calls.models import Call, Challenge, Edition, Participation, Tag
 from calls.selectors import laureates
+from experimentations.models import Outcome, Pilot
+from experimentations.selectors.pilots import pilots_deployed
+from experimentations.selectors.surveys import satisfaction_for_edition
 from stats.charts import Percent, bar_chart, line_chart, table
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -70,6 +73,13 @@ def _targets_of_application(scope):
     return targets
 
 
+def _pilots_of_application(scope):
+    pilots = Pilot.objects.public().filter(application=OuterRef("pk"))
+    if scope.commune is not None:
+        pilots = pilots.filter(participation__commune=scope.commune)
+    return pilots
+
+
 def applications(scope):
     apps = Application.objects.filter(call__in=_calls(scope))
     if scope.commune is not None:
@@ -94,13 +104,19 @@ def funnel_counts(scope):
 
     Each stage counts applications once, whatever the number of communes they
     target: started (any state), submitted (not withdrawn), eligible for at
-    least one commune, reviewed (one submitted review at least), selected.
+    least one commune, reviewed (one submitted review at least), selected, with
+    a pilot running now, with a pilot completed, continued by a commune after
+    its pilot (the pilot's outcome says so).
     """
     targets = _targets_of_application(scope)
+    pilots = _pilots_of_application(scope)
     apps = applications(scope).annotate(
         is_eligible=Exists(targets.filter(eligibility=Eligibility.ELIGIBLE)),
         is_reviewed=Exists(targets.filter(reviews__state=Review.State.SUBMITTED)),
         is_selected=Exists(targets.filter(decision=Decision.SELECTED)),
+        is_running=Exists(pilots.filter(state=Pilot.State.RUNNING)),
+        is_completed=Exists(pilots.filter(state=Pilot.State.COMPLETED)),
+        is_continued=Exists(pilots.filter(outcome__continued=Outcome.Continued.YES)),
     )
     submitted = Q(state=SUBMITTED)
     counts = apps.aggregate(
@@ -109,6 +125,9 @@ def funnel_counts(scope):
         eligible=Count("pk", filter=submitted & Q(is_eligible=True)),
         reviewed=Count("pk", filter=submitted & Q(is_reviewed=True)),
         selected=Count("pk", filter=submitted & Q(is_selected=True)),
+        pilots_running=Count("pk", filter=submitted & Q(is_running=True)),
+        pilots_completed=Count("pk", filter=submitted & Q(is_completed=True)),
+        continued=Count("pk", filter=submitted & Q(is_continued=True)),
     )
     counts["accounts"] = None
     if scope.commune is None:
@@ -131,6 +150,9 @@ def funnel_chart(scope):
         ("eligible", _("Éligibles")),
         ("reviewed", _("Évaluées")),
         ("selected", _("Retenues")),
+        ("pilots_running", _("Expérimentation en cours")),
+        ("pilots_completed", _("Expérimentation terminée")),
+        ("continued", _("Poursuivies par la commune")),
     ]
     rows = [[label, counts[key]] for key, label in stages if counts[key] is not None]
     return bar_chart(
@@ -449,6 +471,57 @@ def reviewers_table(scope):
     )
 
 
+# After the selection: pilots and satisfaction.
+
+
+def pilots_chart(scope):
+    """Pilots (published laureates only) by state."""
+    pilots = Pilot.objects.public().filter(participation__in=_participations(scope))
+    if scope.call is not None:
+        pilots = pilots.filter(application__call=scope.call)
+    counts = dict(pilots.order_by().values_list("state").annotate(n=Count("pk")))
+    rows = [[str(label), counts.get(value, 0)] for value, label in Pilot.State.choices]
+    if not any(row[1] for row in rows):
+        rows = []
+    return bar_chart(
+        "pilots",
+        _("Expérimentations par état"),
+        [_("État"), _("Expérimentations")],
+        rows,
+    )
+
+
+def satisfaction_chart(public=False):
+    """Satisfaction per edition, computed from the survey answers (4 or 5 out of 5).
+
+    Public pages show an edition only once its survey is closed with enough answers.
+    """
+    rows = []
+    for edition in Edition.objects.order_by("number"):
+        satisfaction = satisfaction_for_edition(edition)
+        if satisfaction.rate is None or (public and not satisfaction.shown):
+            continue
+        rows.append(
+            [
+                edition.code,
+                Percent(satisfaction.rate),
+                satisfaction.answers,
+                satisfaction.recipients,
+            ]
+        )
+    return bar_chart(
+        "satisfaction",
+        _("Satisfaction des expérimentateurs par édition"),
+        [_("Édition"), _("Satisfaits (4 ou 5 sur 5)"), _("Réponses"), _("Destinataires")],
+        rows,
+        maximum=100,
+        description=_(
+            "Part des organisations ayant répondu à l’enquête qui se disent satisfaites "
+            "(4 ou 5 sur 5), calculée à partir des réponses."
+        ),
+    )
+
+
 # Pages.
 
 
@@ -463,6 +536,8 @@ def dashboard(scope):
         tags_chart(scope),
         review_progress_chart(scope),
         reviewers_table(scope),
+        pilots_chart(scope),
+        satisfaction_chart(),
     ]
     return {chart.key: chart for chart in charts}
 
@@ -485,10 +560,14 @@ def laureates_by_commune_chart(edition):
 def public_figures(edition):
     """Key figures of an edition's public page; counts only, for closed calls."""
     scope = Scope(edition, public=True)
+    satisfaction = satisfaction_for_edition(edition)
     return {
         "communes": Participation.objects.filter(edition=edition).count(),
         "applications": applications(scope).filter(state=SUBMITTED).count(),
         "laureates": laureates(edition=edition).count(),
+        "pilots": pilots_deployed(edition),
+        "satisfaction": Percent(satisfaction.rate) if satisfaction.shown else None,
+        "satisfaction_answers": satisfaction.answers if satisfaction.shown else None,
         "calls_closed": _calls(scope).exists(),
     }
 
@@ -498,9 +577,11 @@ def public_statistics(edition):
     charts = [
         submissions_chart(scope),
         laureates_by_commune_chart(edition),
+        pilots_chart(scope),
         kinds_chart(scope),
         challenges_chart(scope),
         tags_chart(scope),
+        satisfaction_chart(public=True),
     ]
     return {chart.key: chart for chart in charts}
 

@@ -45,7 +45,10 @@ class Review(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    # Audit log: submitted reviews and declared conflicts.
+    # The scores by criterion name as last saved: kept in each historical
+    # version, so the audit log shows every change of a submitted review.
+    score_snapshot = models.JSONField(_("notes"), default=dict, blank=True, editable=False)
+    # Audit log: submitted reviews, their later changes and declared conflicts.
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:

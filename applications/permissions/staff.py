@@ -5,12 +5,13 @@ answer here; views and services both ask these functions.
 """
 
 from accounts.roles import roles_of
-from applications.models import Review
+from applications.models import OrganisationMembership, Review
 
 __all__ = [
     "can_access_staff_area",
     "can_add_note",
     "can_decide",
+    "can_declare_conflict",
     "can_export_call",
     "can_finalise",
     "can_publish_results",
@@ -22,6 +23,7 @@ __all__ = [
     "can_view_participation",
     "can_view_results",
     "has_conflict",
+    "is_applicant_member",
     "is_manager_of",
     "scores_always_visible",
 ]
@@ -46,16 +48,28 @@ def _selection_open(participation):
     return not participation.is_finalised and not (call and call.results_published)
 
 
+def is_applicant_member(user, target):
+    """Members of the applicant organisation are in a conflict of interest on its
+    application, declared or not, for every staff action."""
+    return OrganisationMembership.objects.filter(
+        user=user, organisation_id=target.application.organisation_id
+    ).exists()
+
+
 def has_conflict(user, target):
-    """Whether the user declared a conflict of interest on this target.
+    """Whether the user declared a conflict of interest on this target, or belongs
+    to the applicant organisation.
 
     Uses the ``my_conflict`` annotation of the staff selectors (computed for
-    the same user) when present, so a page asks the database nothing more.
+    the same user, membership included) when present, so a page asks the
+    database nothing more.
     """
     annotated = getattr(target, "my_conflict", None)
     if annotated is not None:
         return annotated
-    return Review.objects.filter(target=target, reviewer=user, conflict_of_interest=True).exists()
+    return Review.objects.filter(
+        target=target, reviewer=user, conflict_of_interest=True
+    ).exists() or is_applicant_member(user, target)
 
 
 def _acts_for_commune(user, participation):
@@ -82,6 +96,8 @@ def can_review(user, target, review=None):
     if target.eligibility == target.Eligibility.INELIGIBLE:
         return False
     if review is not None and review.conflict_of_interest:
+        return False
+    if has_conflict(user, target):
         return False
     return target.application.is_submitted and _selection_open(target.participation)
 
@@ -113,8 +129,18 @@ def can_reopen(user, participation):
     )
 
 
+def can_declare_conflict(user, target):
+    """Team members declare a conflict until the selection is finalised: from then on
+    reviews and conflicts are frozen (published scores never move)."""
+    return target.participation.commune_id in roles_of(user).staff_communes and _selection_open(
+        target.participation
+    )
+
+
 def can_add_note(user, target):
-    return target.participation.commune_id in roles_of(user).staff_communes
+    return target.participation.commune_id in roles_of(user).staff_communes and not (
+        has_conflict(user, target)
+    )
 
 
 def scores_always_visible(user, participation):
@@ -127,6 +153,8 @@ def can_see_colleague_reviews(user, target, my_review):
     """Conflicted reviewers never see scores; with the call's setting, the others
     see their colleagues' reviews once their own is submitted."""
     if my_review is not None and my_review.conflict_of_interest:
+        return False
+    if has_conflict(user, target):
         return False
     if scores_always_visible(user, target.participation):
         return True

@@ -24,7 +24,7 @@ class AuditEntry:
 
 
 TARGET_FIELDS = ["eligibility", "eligibility_reason", "decision", "decision_motivation"]
-REVIEW_FIELDS = ["state", "recommendation", "conflict_of_interest", "conflict_reason"]
+REVIEW_FIELDS = ["state", "recommendation", "comment", "conflict_of_interest", "conflict_reason"]
 
 
 def _versions(history_qs, key="id"):
@@ -98,16 +98,44 @@ def _review_entries(call):
             previous is None or previous.state != Review.State.SUBMITTED
         )
         conflict = record.conflict_of_interest and not (previous and previous.conflict_of_interest)
-        if not (submitted or conflict):
+        changed = (
+            not submitted
+            and not conflict
+            and record.state == Review.State.SUBMITTED
+            and previous is not None
+        )
+        changes = _changes(Review, REVIEW_FIELDS, previous, record) + _score_changes(
+            previous, record
+        )
+        if changed and not changes:
             continue
+        if not (submitted or conflict or changed):
+            continue
+        if conflict:
+            action = _("conflit d'intérêts déclaré")
+        elif submitted:
+            action = _("évaluation soumise")
+        else:
+            action = _("évaluation soumise modifiée")
         yield AuditEntry(
             record.history_date,
             record.history_user,
-            _("conflit d'intérêts déclaré") if conflict else _("évaluation soumise"),
+            action,
             f"{record.target.application.reference} → {record.target.participation.commune.name}"
             f" ({record.reviewer})",
-            _changes(Review, REVIEW_FIELDS, previous, record),
+            changes,
         )
+
+
+def _score_changes(previous, record):
+    """(criterion, old score, new score) for each score that changed between versions."""
+    old = (previous.score_snapshot or {}) if previous else {}
+    new = record.score_snapshot or {}
+    return [
+        (name, old.get(name, "—"), new.get(name, "—"))
+        for name in sorted(set(old) | set(new))
+        if old.get(name) != new.get(name)
+    ]
 
 
 def _participation_entries(call):

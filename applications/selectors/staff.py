@@ -8,9 +8,11 @@ reviews in Python.
 from dataclasses import dataclass
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FilteredRelation,
     FloatField,
@@ -21,11 +23,11 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Rank
+from django.db.models.functions import Rank
 from django.shortcuts import get_object_or_404
 
 from accounts.roles import roles_of
-from applications.models import Application, ApplicationTarget, Review
+from applications.models import Application, ApplicationTarget, OrganisationMembership, Review
 from applications.permissions.staff import scores_always_visible
 from applications.services.scores import computed_score
 from calls.models import Call, Challenge, Participation
@@ -108,9 +110,26 @@ def _visibility_condition(user, participation):
     return visible
 
 
-def _my_conflict(user):
+def _member_of_applicant(user):
+    """Membership of the applicant organisation: a conflict of interest, always."""
     return Exists(
-        Review.objects.filter(target=OuterRef("pk"), reviewer=user, conflict_of_interest=True)
+        OrganisationMembership.objects.filter(
+            user=user, organisation_id=OuterRef("application__organisation_id")
+        )
+    )
+
+
+def _my_conflict(user):
+    return ExpressionWrapper(
+        Q(
+            Exists(
+                Review.objects.filter(
+                    target=OuterRef("pk"), reviewer=user, conflict_of_interest=True
+                )
+            )
+        )
+        | Q(_member_of_applicant(user)),
+        output_field=BooleanField(),
     )
 
 
@@ -121,7 +140,14 @@ def _with_my_review(rows, user):
         my_review=FilteredRelation("reviews", condition=Q(reviews__reviewer=user))
     ).annotate(
         my_review_state=F("my_review__state"),
-        my_conflict=Coalesce(F("my_review__conflict_of_interest"), Value(False)),
+        my_conflict=Case(
+            When(
+                Q(my_review__conflict_of_interest=True) | Q(_member_of_applicant(user)),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
     )
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Review, ReviewScore, TeamNote
-from applications.permissions.staff import can_add_note, can_review
+from applications.permissions.staff import can_add_note, can_declare_conflict, can_review
 from applications.services.scores import refresh_scores
 
 
@@ -48,6 +48,8 @@ def save_review(*, user, target, scores, comment="", recommendation="", submit=F
         review = Review(target=target, reviewer=user)
     review.comment = comment
     review.recommendation = recommendation
+    # Kept in the review's history, so the audit log shows every score change.
+    review.score_snapshot = {str(criteria[pk].name): value for pk, value in cleaned.items()}
     if submit:
         review.state = Review.State.SUBMITTED
         review.submitted_at = review.submitted_at or timezone.now()
@@ -73,7 +75,7 @@ def save_review(*, user, target, scores, comment="", recommendation="", submit=F
 def declare_conflict(*, user, target, reason=""):
     """From now on the reviewer can neither review this application nor see its scores."""
     review = Review.objects.select_for_update().filter(target=target, reviewer=user).first()
-    if target.participation.commune_id not in _staff_communes(user):
+    if not can_declare_conflict(user, target):
         raise PermissionDenied
     if review is None:
         review = Review(target=target, reviewer=user)
@@ -81,18 +83,13 @@ def declare_conflict(*, user, target, reason=""):
     review.conflict_reason = (reason or "").strip()
     review.state = Review.State.DRAFT
     review.submitted_at = None
+    review.score_snapshot = {}
     review._history_user = user
     review.save()
     # A conflicted opinion must not weigh on the score.
     review.scores.all().delete()
     refresh_scores([target.pk])
     return review
-
-
-def _staff_communes(user):
-    from accounts.roles import roles_of
-
-    return roles_of(user).staff_communes
 
 
 @transaction.atomic

@@ -155,6 +155,7 @@ def survey_answer(request, token):
         {"survey": survey, "recipient": recipient, "form": form, "answer": answer},
         status=status,
     )
-    response["Referrer-Policy"] = "no-referrer"  # the link is personal
+    # The link is personal: the site's "same-origin" referrer policy keeps it from
+    # other sites ("no-referrer" would make browsers post with Origin: null).
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -1,1 +1,1 @@
-from tests.stats.conftest import after_deadline, programme, published  # noqa: F401
+from tests.stats.conftest import after_deadline, programme, published, with_pilots  # noqa: F401

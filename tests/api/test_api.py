@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from experimentations.models import Pilot
 from tests.factories import (
     AdminFactory,
     ApplicationFactory,
@@ -58,6 +59,20 @@ def test_laureates_after_publication(client, published):
         "pilot_start": None,
         "pilot_end": None,
     }
+
+
+def test_laureates_carry_their_pilot_and_filter_by_its_state(client, with_pilots):
+    data = client.get("/api/v1/laureates/").json()
+    assert [
+        (r["project_title"], r["pilot_state"], r["pilot_start"], r["pilot_end"])
+        for r in data["results"]
+    ] == [
+        ("Projet 1", "running", "2025-05-12", "2026-11-01"),
+        ("Projet 6", "completed", "2025-04-02", "2025-10-15"),
+    ]
+    running = client.get("/api/v1/laureates/", {"state": "running"}).json()
+    assert [r["project_title"] for r in running["results"]] == ["Projet 1"]
+    assert client.get("/api/v1/laureates/", {"state": "abandoned"}).json()["count"] == 0
 
 
 def test_filters(client, published):
@@ -194,8 +209,11 @@ def test_list_queries_do_not_grow_with_rows(client, published, url, django_asser
         )
         app = ApplicationFactory(call=call, submitted=True)
         app.challenges.add(participation.challenges.first())
-        ApplicationTargetFactory(
+        target = ApplicationTargetFactory(
             application=app, participation=participation, decision="selected", selection_slot=1
+        )
+        Pilot.objects.create(
+            application=app, participation=target.participation, state=Pilot.State.RUNNING
         )
     assert _count(client, url) == before
     with django_assert_max_num_queries(8):

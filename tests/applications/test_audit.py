@@ -78,3 +78,35 @@ def test_audit_page_for_admins_only(client):
     response = client.get(url)
     assert response.status_code == 200
     assert "résultats publiés" in response.content.decode()
+
+
+def test_every_change_of_a_submitted_review_is_in_the_audit_log_with_old_and_new(client):
+    world = World(closed=False)
+    target = refresh(world.application(world.a))
+    innovation, feasibility = world.criteria
+
+    def save(scores, comment, recommendation="select"):
+        save_review(
+            user=world.reviewer_a,
+            target=refresh(target),
+            scores=dict(zip((innovation.pk, feasibility.pk), scores, strict=True)),
+            comment=comment,
+            recommendation=recommendation,
+            submit=True,
+        )
+
+    save([3, 3], "Solide")
+    save([5, 3], "Solide", "maybe")  # after reading the colleagues' reviews
+    save([5, 1], "Finalement fragile")
+    changes = [e for e in audit_entries(world.call) if e.action == "évaluation soumise modifiée"]
+    assert len(changes) == 2
+    latest, first = changes
+    assert ("Innovation", 3, 5) in first.changes
+    assert any(c[1:] == ("à retenir", "à discuter") for c in first.changes)
+    assert ("Faisabilité", 3, 1) in latest.changes
+    assert any(c[1:] == ("Solide", "Finalement fragile") for c in latest.changes)
+    assert all(e.who == world.reviewer_a for e in changes)
+
+    client.force_login(AdminFactory())
+    page = client.get(reverse("staff:audit_log", args=[world.call.pk])).content.decode()
+    assert "Finalement fragile" in page and "Innovation" in page

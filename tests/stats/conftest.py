@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.models import User
 from applications.models import Application, Organisation, Review
 from calls.models import Tag
+from experimentations.models import Outcome, Pilot, Survey, SurveyAnswer, SurveyRecipient
 from tests.factories import (
     ApplicationFactory,
     ApplicationTargetFactory,
@@ -190,3 +191,57 @@ def published(programme, after_deadline):
     programme.call.results_published_at = paris(2025, 3, 31, 12, 0)
     programme.call.save()
     return programme
+
+
+@pytest.fixture
+def with_pilots(published):
+    """After the results: app1 runs its pilot in Alpha; app6 (O6, start-up), selected in
+    Beta, completed its pilot and Beta goes on with it. QMI2's survey is closed with five
+    organisation answers, four of them satisfied (4 or 5 out of 5): 80 %."""
+    p = published
+    Pilot.objects.create(
+        application=p.apps[1],
+        participation=p.pa,
+        state=Pilot.State.RUNNING,
+        planned_start=datetime.date(2025, 5, 1),
+        actual_start=datetime.date(2025, 5, 12),
+    )
+    app6 = ApplicationFactory(
+        call=p.call, organisation=OrganisationFactory(name="O6"), title="Projet 6"
+    )
+    submit(app6, paris(2025, 3, 16, 10, 0))
+    t6 = ApplicationTargetFactory(
+        application=app6,
+        participation=p.pb,
+        eligibility="eligible",
+        decision="selected",
+        selection_slot=1,
+    )
+    p.apps[6] = app6
+    p.targets["6b"] = t6
+    done = Pilot.objects.create(
+        application=app6,
+        participation=p.pb,
+        state=Pilot.State.COMPLETED,
+        planned_start=datetime.date(2025, 4, 1),
+        planned_end=datetime.date(2025, 9, 30),
+        actual_start=datetime.date(2025, 4, 2),
+        actual_end=datetime.date(2025, 10, 15),
+    )
+    Outcome.objects.create(pilot=done, continued=Outcome.Continued.YES, form="partnership")
+    survey = Survey.objects.create(
+        edition=p.edition,
+        title="Enquête QMI2",
+        opens_at=paris(2025, 3, 20),
+        closes_at=paris(2025, 3, 30),
+    )
+    for index, value in enumerate([5, 4, 4, 5, 2]):
+        recipient = SurveyRecipient.objects.create(
+            survey=survey, organisation=OrganisationFactory(name=f"Répondant {index}")
+        )
+        SurveyAnswer.objects.create(
+            recipient=recipient, satisfaction=value, recommendation=8, continued="yes"
+        )
+    # A recipient who never answered.
+    SurveyRecipient.objects.create(survey=survey, organisation=OrganisationFactory())
+    return p

@@ -25,6 +25,9 @@ def test_funnel_of_the_edition(programme):
         "eligible": 2,
         "reviewed": 1,
         "selected": 1,
+        "pilots_running": 0,
+        "pilots_completed": 0,
+        "continued": 0,
     }
 
 
@@ -37,6 +40,9 @@ def test_funnel_of_one_commune_counts_its_targets_only(programme):
         "eligible": 2,
         "reviewed": 1,
         "selected": 1,
+        "pilots_running": 0,
+        "pilots_completed": 0,
+        "continued": 0,
     }
     beta = selectors.funnel_counts(Scope(programme.edition, commune=programme.beta))
     assert beta == {
@@ -46,6 +52,9 @@ def test_funnel_of_one_commune_counts_its_targets_only(programme):
         "eligible": 1,
         "reviewed": 0,
         "selected": 0,
+        "pilots_running": 0,
+        "pilots_completed": 0,
+        "continued": 0,
     }
 
 
@@ -125,14 +134,84 @@ def test_review_progress_per_commune_and_per_reviewer(programme):
 def test_public_figures_count_only_after_the_deadline(programme, time_machine):
     time_machine.move_to(selectors.timezone.now().replace(year=2025, month=3, day=10), tick=False)
     figures = selectors.public_figures(programme.edition)
-    assert figures == {"communes": 2, "applications": 0, "laureates": 0, "calls_closed": False}
+    assert figures == {
+        "communes": 2,
+        "applications": 0,
+        "laureates": 0,
+        "pilots": 0,
+        "satisfaction": None,
+        "satisfaction_answers": None,
+        "calls_closed": False,
+    }
 
 
 def test_public_figures_after_results(published):
     figures = selectors.public_figures(published.edition)
-    assert figures == {"communes": 2, "applications": 3, "laureates": 1, "calls_closed": True}
+    assert figures == {
+        "communes": 2,
+        "applications": 3,
+        "laureates": 1,
+        "pilots": 0,
+        "satisfaction": None,
+        "satisfaction_answers": None,
+        "calls_closed": True,
+    }
     chart = selectors.laureates_by_commune_chart(published.edition)
     assert rows(chart) == [["Alpha", 1]]
+
+
+# After the selection: pilots and satisfaction.
+
+
+def test_funnel_follows_pilots_and_outcomes(with_pilots):
+    assert selectors.funnel_counts(Scope(with_pilots.edition)) == {
+        "accounts": 3,
+        "started": 6,
+        "submitted": 4,
+        "eligible": 3,
+        "reviewed": 1,
+        "selected": 2,
+        "pilots_running": 1,
+        "pilots_completed": 1,
+        "continued": 1,
+    }
+    beta = selectors.funnel_counts(Scope(with_pilots.edition, commune=with_pilots.beta))
+    assert (beta["selected"], beta["pilots_running"], beta["pilots_completed"]) == (1, 0, 1)
+    assert beta["continued"] == 1
+
+
+def test_pilots_by_state_and_satisfaction(with_pilots):
+    scope = Scope(with_pilots.edition)
+    assert rows(selectors.pilots_chart(scope)) == [
+        ["en préparation", 0],
+        ["en cours", 1],
+        ["terminée", 1],
+        ["abandonnée", 0],
+    ]
+    assert rows(selectors.satisfaction_chart()) == [["QMI2", 80, 5, 6]]
+    assert rows(selectors.satisfaction_chart(public=True)) == [["QMI2", 80, 5, 6]]
+    figures = selectors.public_figures(with_pilots.edition)
+    assert (figures["pilots"], figures["satisfaction"], figures["satisfaction_answers"]) == (
+        2,
+        80,
+        5,
+    )
+
+
+def test_satisfaction_stays_private_below_five_answers(with_pilots):
+    from experimentations.models import SurveyAnswer
+
+    SurveyAnswer.objects.filter(satisfaction=2).delete()
+    assert rows(selectors.satisfaction_chart()) == [["QMI2", 100, 4, 6]]
+    assert rows(selectors.satisfaction_chart(public=True)) == []
+    assert selectors.public_figures(with_pilots.edition)["satisfaction"] is None
+
+
+def test_public_page_shows_pilots_and_satisfaction(client, with_pilots):
+    html = client.get("/statistiques/qmi2/").content.decode()
+    assert "80\u202f%" in html
+    assert "expérimentations déployées" in html
+    assert 'id="chart-pilots"' in html and 'id="chart-satisfaction"' in html
 
 
 # Pages.
@@ -155,7 +234,7 @@ def test_programme_dashboard_shows_every_chart_with_its_table_and_csv(client, pr
     ):
         assert f'id="chart-{key}"' in html
         assert f"export={key}" in html
-    assert html.count("<svg") == 6  # two are tables only
+    assert html.count("<svg") == 6  # two are tables only; no pilot nor survey yet
     assert html.count("<table") == 8
     assert "Rémi Un" in html
 
@@ -173,6 +252,9 @@ def test_chart_csv_download(client, programme):
         "Éligibles;2",
         "Évaluées;1",
         "Retenues;1",
+        "Expérimentation en cours;0",
+        "Expérimentation terminée;0",
+        "Poursuivies par la commune;0",
     ]
     response = client.get("/tableau-de-bord/", {"edition": "qmi2", "export": "review_progress"})
     assert "Alpha;50,0;2;1;1;1;0" in response.content.decode("utf-8-sig")

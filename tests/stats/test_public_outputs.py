@@ -14,6 +14,7 @@ from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     ParticipationFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,13 +35,30 @@ SECRETS = [
     "Rémi Un",
     "Raoul Trois",
     "Marie Gère",
+    "Olivier Chargé",
+    "Lieu-Privé-7Q",
+    "Rapport-Privé-7Q",
+    "Répondant",
+    "Commentaire-Privé-7Q",
 ]
 
 
 @pytest.fixture
-def seeded(published):
+def seeded(with_pilots):
     """A laureate with a contact and members, a non-selected application, a laureate
-    of a call whose results are not published, and a laureate who is a natural person."""
+    of a call whose results are not published, a laureate who is a natural person, and
+    pilots with an officer, a place, a report and survey answers with comments."""
+    from experimentations.models import Pilot, Report, SurveyAnswer
+
+    published = with_pilots
+    pilot = Pilot.objects.get(application=published.apps[1])
+    pilot.officer = UserFactory(full_name="Olivier Chargé")
+    pilot.place = "Lieu-Privé-7Q"
+    pilot.save()
+    Report.objects.create(
+        pilot=pilot, kind="kickoff", due_on=pilot.planned_start, text="Rapport-Privé-7Q"
+    )
+    SurveyAnswer.objects.update(comment="Commentaire-Privé-7Q")
     laureate = published.apps[1].organisation
     laureate.contact_name = "Contact-Privé-7Q"
     laureate.contact_email = "contact@laureat.example"
@@ -89,7 +107,7 @@ def seeded(published):
         submitted_at=published.call.opens_at,
     )
     ApplicationTargetFactory(
-        application=person, participation=published.pb, decision="selected", selection_slot=1
+        application=person, participation=published.pb, decision="selected", selection_slot=2
     )
     return published
 
@@ -146,13 +164,20 @@ def test_open_data_columns_and_rows(client, seeded):
     )
     assert lines[1:] == [
         "QMI2;Appel QMI2;Alpha;95018;O1;73282932000074;Projet 1;Un projet pour le quartier.;"
-        "Mobilité douce;;;",
+        "Mobilité douce;running;2025-05-12;2026-11-01",
+        "QMI2;Appel QMI2;Beta;92040;O6;;Projet 6;Un projet pour le quartier.;;completed;"
+        "2025-04-02;2025-10-15",
         "QMI2;Appel QMI2;Beta;92040;;;Projet d’une personne;Un projet pour le quartier.;;;;",
     ]
     data = client.get("/donnees-ouvertes/laureats.json").json()
     assert data["licence"] == "Licence Ouverte / Open Licence 2.0"
-    assert [r["project_title"] for r in data["records"]] == ["Projet 1", "Projet d’une personne"]
-    assert data["records"][0]["pilot_state"] is None
+    assert [r["project_title"] for r in data["records"]] == [
+        "Projet 1",
+        "Projet 6",
+        "Projet d’une personne",
+    ]
+    assert data["records"][2]["pilot_state"] is None
+    assert data["records"][1]["pilot_end"] == "2025-10-15"
     page = client.get("/donnees-ouvertes/").content.decode()
     for column in data["columns"]:
         assert f"<code>{column}</code>" in page
