@@ -26,7 +26,8 @@ class ApplicationQuerySet(models.QuerySet):
             return self.filter(own | ~Q(state=Application.State.DRAFT)).distinct()
         if roles.is_commune_staff:
             staff = Q(state=Application.State.SUBMITTED) & Q(
-                targets__participation__commune_id__in=roles.staff_communes
+                targets__participation__commune_id__in=roles.staff_communes,
+                targets__withdrawn_at__isnull=True,
             )
             return self.filter(own | staff).distinct()
         return self.filter(own).distinct()
@@ -126,6 +127,14 @@ class Application(models.Model):
         return self.state == self.State.SUBMITTED
 
 
+class TargetManager(models.Manager):
+    """Targeted communes; a commune the candidate unticked after its team had started
+    is kept (withdrawn) with the team's work, out of every list, until re-ticked."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
 class ApplicationTarget(models.Model):
     """An application as seen by one targeted commune: experiment, screening, decision."""
 
@@ -176,6 +185,9 @@ class ApplicationTarget(models.Model):
     # A selected target holds one of the participation's numbered seats:
     # the unique constraint makes a double allocation impossible.
     selection_slot = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # Set when the candidate unticks a commune whose team already worked on the
+    # application: the screening, reviews and notes stay, and come back with it.
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Maintained by applications.services.scores in the transaction of every change to
     # a review, a conflict or a criterion weight: the dashboard sorts on them instead
     # of recomputing every row's score at each request.
@@ -184,7 +196,11 @@ class ApplicationTarget(models.Model):
     # Audit log: screenings and decisions (who, when, what changed).
     history = HistoricalRecords(excluded_fields=["score", "review_count"])
 
+    with_withdrawn = models.Manager()
+    objects = TargetManager()
+
     class Meta:
+        default_manager_name = "objects"
         verbose_name = _("commune ciblée")
         verbose_name_plural = _("communes ciblées")
         ordering = ["participation__commune__name"]

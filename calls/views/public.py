@@ -6,41 +6,40 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 
 from calls import selectors
+from calls.page_cache import render_public
 from experimentations.selectors.pilots import pilots_deployed, with_pilot_states
 from experimentations.selectors.surveys import satisfaction_for_edition
 
 
 def home(request):
-    return render(request, "calls/home.html", selectors.home_page())
+    return render_public(request, "home", "calls/home.html", selectors.home_page)
 
 
 def call_list(request):
-    calls = selectors.public_calls(request.user)
-    return render(
-        request,
-        "calls/call_list.html",
-        {
+    def context():
+        calls = selectors.public_calls(request.user)
+        return {
             "open_calls": calls["open"],
             "upcoming_calls": calls["upcoming"],
             "closed_calls": calls["closed"],
-        },
-    )
+        }
+
+    return render_public(request, "calls", "calls/call_list.html", context)
 
 
 def call_detail(request, slug):
-    call = selectors.call_for_page(request.user, slug)
-    return render(
-        request,
-        "calls/call_detail.html",
-        {
+    def context():
+        call = selectors.call_for_page(request.user, slug)
+        return {
             "call": call,
             "participations": call.participations.all(),
             "state": call.state(),
             "laureates": (
                 with_pilot_states(selectors.laureates(call=call)) if call.results_published else []
             ),
-        },
-    )
+        }
+
+    return render_public(request, "call", "calls/call_detail.html", context)
 
 
 def call_rules(request, slug):

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,45 +51,92 @@ def muted_emails(call):
     return set(ReminderMute.objects.filter(call=call).values_list("email", flat=True))
 
 
-def queue_deadline_reminders(now):
-    """A reminder to each member of each organisation holding a draft in an open call."""
-    from accounts.models import User
-    from applications.models import Application
-    from calls.models import Call
+def queue_deadline_reminders(now, chunk_size=1000):
+    """A reminder to each member of each organisation holding a draft in an open call.
 
+    The database returns only the (draft, member) pairs not reminded yet for the
+    due offset (an anti-join on the outbox's unique key), written in bulk by
+    chunks: a run where nothing is due costs one query per open call, whatever
+    the number of drafts.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Exists, F, OuterRef
+    from django.db.models.functions import Lower
+
+    from applications.models import Application, OrganisationMembership
+    from calls.models import Call
+    from notifications.models import OutboxMessage
+    from notifications.services.outbox import queue_many
+
+    content_type = ContentType.objects.get_for_model(Application)
     queued = 0
-    members = Prefetch("organisation__members", queryset=User.objects.filter(is_active=True))
     for call in Call.objects.open(now):
         offset = due_reminder_offset(call, now)
         if offset is None:
             continue
-        muted = muted_emails(call)
-        drafts = (
-            Application.objects.filter(call=call, state=Application.State.DRAFT)
-            .select_related("organisation")
-            .prefetch_related(members)
+        occasion = f"reminder-{offset}h"
+        already = OutboxMessage.objects.filter(
+            kind="deadline_reminder",
+            content_type=content_type,
+            object_id=OuterRef("application_id"),
+            occasion=occasion,
+            recipient_email=OuterRef("address"),
         )
-        for application in drafts:
-            for member in application.organisation.members.all():
-                if member.email in muted:
-                    continue
-                _message, created = queue_message(
-                    recipient=member,
+        pairs = (
+            OrganisationMembership.objects.filter(
+                user__is_active=True,
+                organisation__applications__call=call,
+                organisation__applications__state=Application.State.DRAFT,
+            )
+            .annotate(
+                application_id=F("organisation__applications__id"),
+                application_title=F("organisation__applications__title"),
+                address=Lower("user__email"),
+            )
+            .exclude(address__in=list(muted_emails(call)))
+            .exclude(Exists(already))
+            .order_by()
+            .values_list(
+                "application_id",
+                "application_title",
+                "organisation__name",
+                "user_id",
+                "address",
+                "user__preferred_language",
+            )
+        )
+        common = {
+            "call_id": call.pk,
+            "call_title": call.title,
+            "closes_at": call.closes_at.isoformat(),
+            "hours_left": offset,
+            "url": site_url("applications:my_applications"),
+            "call_url": settings.SITE_URL + call.get_absolute_url(),
+        }
+        batch = []
+        for application_id, title, organisation, user_id, address, language in pairs.iterator(
+            chunk_size=chunk_size
+        ):
+            batch.append(
+                OutboxMessage(
+                    recipient_id=user_id,
+                    recipient_email=address,
                     kind="deadline_reminder",
-                    about=application,
-                    occasion=f"reminder-{offset}h",
+                    content_type=content_type,
+                    object_id=application_id,
+                    occasion=occasion,
+                    language=language or settings.LANGUAGE_CODE,
                     context={
-                        "call_id": call.pk,
-                        "call_title": call.title,
-                        "organisation": application.organisation.name,
-                        "application_title": application.title,
-                        "closes_at": call.closes_at.isoformat(),
-                        "hours_left": offset,
-                        "url": site_url("applications:my_applications"),
-                        "call_url": settings.SITE_URL + call.get_absolute_url(),
+                        **common,
+                        "organisation": organisation,
+                        "application_title": title,
                     },
                 )
-                queued += created
+            )
+            if len(batch) >= chunk_size:
+                queued += queue_many(batch)
+                batch = []
+        queued += queue_many(batch)
     return queued
 
 

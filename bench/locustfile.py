@@ -1,0 +1,96 @@
+"""Load profile of bench/run.py: visitors on the public pages, commune managers and
+reviewers on the team dashboard (every order and filter), staff application pages.
+
+Run through bench/run.py, which sets QMI_BENCH_* and starts the servers.
+"""
+
+import os
+import random
+import re
+
+from locust import HttpUser, between, task
+
+PARTICIPATION = os.environ.get("QMI_BENCH_PARTICIPATION", "1")
+CALL_SLUG = os.environ.get("QMI_BENCH_CALL_SLUG", "charge-ouvert-qmi91")
+TARGETS = [int(t) for t in os.environ.get("QMI_BENCH_TARGETS", "").split(",") if t]
+PASSWORD = "qmi-load-2025"  # noqa: S105 - the load data set's logins
+DASHBOARD_QUERIES = [
+    "",
+    "?sort=score",
+    "?sort=reference",
+    "?sort=-organisation",
+    "?sort=-reviews",
+    "?sort=decision",
+    "?page=40",
+    "?page=last",
+    "?eligibility=eligible",
+    "?reviewed_by_me=no",
+    "?decision=selected",
+    "?q=Projet+123",
+]
+
+
+# gunicorn serves plain HTTP here, as behind a TLS-terminating proxy: say so, and let
+# the client send back the cookies the site marks Secure.
+PROXY = {"X-Forwarded-Proto": "https"}
+
+
+def _keep_cookies(client):
+    for cookie in client.cookies:
+        cookie.secure = False
+
+
+class Visitor(HttpUser):
+    weight = 2
+    wait_time = between(0, 0.1)
+
+    def on_start(self):
+        self.client.headers.update(PROXY)
+
+    @task(3)
+    def home(self):
+        self.client.get("/", name="public: home")
+
+    @task(2)
+    def calls(self):
+        self.client.get("/appels/", name="public: calls list")
+
+    @task(2)
+    def call(self):
+        self.client.get(f"/appels/{CALL_SLUG}/", name="public: call page")
+
+
+class Staff(HttpUser):
+    weight = 1
+    wait_time = between(0, 0.1)
+
+    def on_start(self):
+        email = random.choice(
+            ["manager.load1@qmi.example"] + [f"reviewer{k}.load1@qmi.example" for k in (1, 2)]
+        )
+        self.client.headers.update(PROXY)
+        page = self.client.get("/comptes/login/", name="login page").text
+        _keep_cookies(self.client)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        self.client.post(
+            "/comptes/login/",
+            {"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            headers={"Referer": self.host.replace("http://", "https://") + "/comptes/login/"},
+            name="login",
+        )
+        _keep_cookies(self.client)
+
+    @task(4)
+    def dashboard(self):
+        query = random.choice(DASHBOARD_QUERIES)
+        self.client.get(
+            f"/equipe/tableau/{PARTICIPATION}/{query}",
+            name=f"dashboard {query or 'default'}",
+        )
+
+    @task(1)
+    def application(self):
+        if TARGETS:
+            self.client.get(
+                f"/equipe/candidature/{random.choice(TARGETS)}/", name="staff application page"
+            )
