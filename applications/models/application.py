@@ -194,7 +194,18 @@ class ApplicationTarget(models.Model):
     score = models.FloatField(_("note pondérée"), null=True, blank=True, editable=False)
     review_count = models.PositiveIntegerField(_("évaluations soumises"), default=0, editable=False)
     # Audit log: screenings and decisions (who, when, what changed).
-    history = HistoricalRecords(excluded_fields=["score", "review_count"])
+    # The full-text search document of this row: the application's text, its
+    # organisation, this commune's challenges and the experiment proposed to this
+    # commune only (never another commune's), kept by applications.services.search
+    # at submission and at every recorded change. ``search_text`` is indexed on
+    # PostgreSQL (GIN over a French, accent-insensitive tsvector); ``search_folded``
+    # (lower case, no accents) serves the simple fallback on other databases.
+    # (Nullable so that adding them never rebuilds the table on SQLite.)
+    search_text = models.TextField(null=True, blank=True, editable=False)
+    search_folded = models.TextField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(
+        excluded_fields=["score", "review_count", "search_text", "search_folded"]
+    )
 
     with_withdrawn = models.Manager()
     objects = TargetManager()

@@ -148,6 +148,9 @@ def snapshot(application):
 
 def record_revision(application, user):
     """Store a revision of a submitted application (and tell the members) if it changed."""
+    from applications.services.search import index_application
+
+    index_application(application)
     content = snapshot(application)
     last = application.revisions.order_by("-number").first()
     if last is not None and last.content == content:
