@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_bootstrap5",
     "js_lib_bootstrap5",
@@ -267,6 +269,42 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "QMI"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 QMI_MFA_REQUIRED = env_bool("QMI_MFA_REQUIRED", default=not DEBUG)
+# ProConnect (OpenID Connect) for commune and metropolis agents, when its
+# client id and secret are set. Accounts are matched by e-mail; none is
+# created for an address no commune team invited (accounts.social).
+PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "")
+PROCONNECT_SECRET = os.environ.get("PROCONNECT_SECRET", "")
+PROCONNECT_SERVER_URL = os.environ.get(
+    "PROCONNECT_SERVER_URL", "https://auth.proconnect.gouv.fr/api/v2"
+)
+SOCIALACCOUNT_ADAPTER = "accounts.social.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": (
+            [
+                {
+                    "provider_id": "proconnect",
+                    "name": "ProConnect",
+                    "client_id": PROCONNECT_CLIENT_ID,
+                    "secret": PROCONNECT_SECRET,
+                    "settings": {
+                        "server_url": PROCONNECT_SERVER_URL,
+                        "token_auth_method": "client_secret_post",
+                        "scope": ["openid", "email", "given_name", "usual_name"],
+                        "verified_email": True,
+                    },
+                }
+            ]
+            if PROCONNECT_CLIENT_ID and PROCONNECT_SECRET
+            else []
+        ),
+    }
+}
 # Sessions: every log-in is listed on the "Sessions" page and can be ended there.
 USERSESSIONS_TRACK_ACTIVITY = False
 

@@ -22,7 +22,9 @@ def test_manager_sets_up_totp_at_log_in_then_reaches_the_team_pages(
     site, transactional_db, settings
 ):
     settings.QMI_MFA_REQUIRED = True
-    manager = TeamMembershipFactory(role=TeamMembership.Role.MANAGER).user
+    manager = TeamMembershipFactory(
+        role=TeamMembership.Role.MANAGER, user__full_name="Marie Dupont"
+    ).user
 
     log_in(site, manager.email, PASSWORD)
     page = site.page
