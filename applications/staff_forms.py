@@ -5,46 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import ApplicationTarget, Review
 from applications.models.review import SCORE_LEVELS
-from applications.selectors.staff import SORTS, DashboardFilters
 
 Decision = ApplicationTarget.Decision
 Eligibility = ApplicationTarget.Eligibility
-
-
-class DashboardFilterForm(forms.Form):
-    q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
-    challenge = forms.TypedChoiceField(
-        label=_("Défi"), required=False, coerce=int, empty_value=None
-    )
-    eligibility = forms.ChoiceField(
-        label=_("Éligibilité"),
-        required=False,
-        choices=[("", _("Toutes"))] + list(Eligibility.choices),
-    )
-    reviewed_by_me = forms.ChoiceField(
-        label=_("Mon évaluation"),
-        required=False,
-        choices=[("", _("Toutes")), ("yes", _("soumise")), ("no", _("à faire"))],
-    )
-    decision = forms.ChoiceField(
-        label=_("Décision"),
-        required=False,
-        choices=[("", _("Toutes")), ("none", _("pas de décision"))]
-        + [c for c in Decision.choices if c[0]],
-    )
-    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])
-
-    def __init__(self, *args, challenges=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["challenge"].choices = [("", _("Tous"))] + [(c.pk, c.title) for c in challenges]
-
-    def filters(self):
-        """The valid filters; an invalid value is ignored rather than failing the page."""
-        self.is_valid()
-        data = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in (None, "")}
-        if "sort" not in data:
-            data["sort"] = "-score"
-        return DashboardFilters(**data)
 
 
 class ScreeningForm(forms.Form):

@@ -159,11 +159,21 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 class ApplicationTargetFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ApplicationTarget
+        skip_postgeneration_save = True
 
     application = factory.SubFactory(ApplicationFactory, submitted=True)
     participation = factory.SubFactory(
         ParticipationFactory, call=factory.SelfAttribute("..application.call")
     )
+
+    @factory.post_generation
+    def search_index(self, create, extracted, **kwargs):
+        """Submitted applications are indexed for search, as submission does."""
+        if create and self.application.state != "draft":
+            from applications.services.search import index_application
+
+            index_application(self.application)
+            self.refresh_from_db(fields=["search_text", "search_folded"])
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):

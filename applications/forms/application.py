@@ -114,14 +114,9 @@ class TargetsForm(forms.Form):
         return cleaned
 
     def apply(self, application, now):
-        chosen = list(self.cleaned_data["participations"])
-        application.targets.exclude(participation__in=chosen).filter(
-            decision="", selection_slot__isnull=True
-        ).delete()
-        for participation in chosen:
-            ApplicationTarget.objects.get_or_create(
-                application=application, participation=participation
-            )
+        from applications.services.drafting import set_targets
+
+        set_targets(application, self.cleaned_data["participations"], now)
         application.challenges.set(self.cleaned_data["challenges"])
 
 

@@ -26,7 +26,8 @@ class ApplicationQuerySet(models.QuerySet):
             return self.filter(own | ~Q(state=Application.State.DRAFT)).distinct()
         if roles.is_commune_staff:
             staff = Q(state=Application.State.SUBMITTED) & Q(
-                targets__participation__commune_id__in=roles.staff_communes
+                targets__participation__commune_id__in=roles.staff_communes,
+                targets__withdrawn_at__isnull=True,
             )
             return self.filter(own | staff).distinct()
         return self.filter(own).distinct()
@@ -126,6 +127,14 @@ class Application(models.Model):
         return self.state == self.State.SUBMITTED
 
 
+class TargetManager(models.Manager):
+    """Targeted communes; a commune the candidate unticked after its team had started
+    is kept (withdrawn) with the team's work, out of every list, until re-ticked."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
 class ApplicationTarget(models.Model):
     """An application as seen by one targeted commune: experiment, screening, decision."""
 
@@ -176,15 +185,33 @@ class ApplicationTarget(models.Model):
     # A selected target holds one of the participation's numbered seats:
     # the unique constraint makes a double allocation impossible.
     selection_slot = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # Set when the candidate unticks a commune whose team already worked on the
+    # application: the screening, reviews and notes stay, and come back with it.
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Maintained by applications.services.scores in the transaction of every change to
     # a review, a conflict or a criterion weight: the dashboard sorts on them instead
     # of recomputing every row's score at each request.
     score = models.FloatField(_("note pondérée"), null=True, blank=True, editable=False)
     review_count = models.PositiveIntegerField(_("évaluations soumises"), default=0, editable=False)
     # Audit log: screenings and decisions (who, when, what changed).
-    history = HistoricalRecords(excluded_fields=["score", "review_count"])
+    # The full-text search document of this row: the application's text, its
+    # organisation, this commune's challenges and the experiment proposed to this
+    # commune only (never another commune's), kept by applications.services.search
+    # at submission and at every recorded change. ``search_text`` is indexed on
+    # PostgreSQL (GIN over a French, accent-insensitive tsvector); ``search_folded``
+    # (lower case, no accents) serves the simple fallback on other databases.
+    # (Nullable so that adding them never rebuilds the table on SQLite.)
+    search_text = models.TextField(null=True, blank=True, editable=False)
+    search_folded = models.TextField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(
+        excluded_fields=["score", "review_count", "search_text", "search_folded"]
+    )
+
+    with_withdrawn = models.Manager()
+    objects = TargetManager()
 
     class Meta:
+        default_manager_name = "objects"
         verbose_name = _("commune ciblée")
         verbose_name_plural = _("communes ciblées")
         ordering = ["participation__commune__name"]

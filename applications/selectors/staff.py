@@ -5,7 +5,7 @@ ranks are computed by the database (a window function); nothing here loops over
 reviews in Python.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.db.models import (
     BooleanField,
@@ -182,43 +182,34 @@ def scored_targets(user, participation, criteria=()):
 
 @dataclass
 class DashboardFilters:
+    """The dashboard's filters as plain values (the page reads them from the query
+    string through applications.filters.DashboardFilterSet)."""
+
     challenge: int | None = None
     eligibility: str = ""
     reviewed_by_me: str = ""  # "yes", "no" or ""
     decision: str = ""
     q: str = ""
-    sort: str = "-score"
+    sort: str = ""  # a key of SORTS; empty: by relevance when searching, else "-score"
 
 
-def dashboard_rows(user, participation, filters):
-    rows = scored_targets(user, participation).prefetch_related(
+def dashboard_base_rows(user, participation):
+    """The dashboard's rows before filters: scores, my review, this commune's challenges."""
+    return scored_targets(user, participation).prefetch_related(
         Prefetch(
             "application__challenges",
             queryset=Challenge.objects.filter(participation=participation),
             to_attr="commune_challenges",
         )
     )
-    if filters.challenge:
-        rows = rows.filter(application__challenges=filters.challenge)
-    if filters.eligibility:
-        rows = rows.filter(eligibility=filters.eligibility)
-    if filters.decision == "none":
-        rows = rows.filter(decision="")
-    elif filters.decision:
-        rows = rows.filter(decision=filters.decision)
-    if filters.reviewed_by_me == "yes":
-        rows = rows.filter(my_review_state=Review.State.SUBMITTED)
-    elif filters.reviewed_by_me == "no":
-        rows = rows.filter(
-            Q(my_review_state__isnull=True) | ~Q(my_review_state=Review.State.SUBMITTED)
-        )
-    if filters.q:
-        rows = rows.filter(
-            Q(application__reference__icontains=filters.q)
-            | Q(application__title__icontains=filters.q)
-            | Q(application__organisation__name__icontains=filters.q)
-        )
-    return rows.order_by(*SORTS.get(filters.sort, SORTS["-score"]))
+
+
+def dashboard_rows(user, participation, filters):
+    """The dashboard's rows, filtered and sorted as ``filters`` say."""
+    from applications.filters import DashboardFilterSet
+
+    data = {k: str(v) for k, v in asdict(filters).items() if v not in (None, "")}
+    return DashboardFilterSet(data, participation=participation, user=user).qs
 
 
 def dashboard_totals(user, participation):

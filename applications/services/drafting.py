@@ -4,12 +4,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applications.models import Application, ApplicationRevision, Attachment
+from applications.models import Application, ApplicationRevision, Attachment, Review, TeamNote
 from applications.permissions.candidate import can_edit_application, is_member
 from notifications.services import queue_message
 
@@ -148,6 +148,9 @@ def snapshot(application):
 
 def record_revision(application, user):
     """Store a revision of a submitted application (and tell the members) if it changed."""
+    from applications.services.search import index_application
+
+    index_application(application)
     content = snapshot(application)
     last = application.revisions.order_by("-number").first()
     if last is not None and last.content == content:
@@ -209,3 +212,42 @@ def save_step(*, application, user, form, expected_version, now=None):
         if locked.state == Application.State.SUBMITTED:
             record_revision(locked, user)
     return locked
+
+
+def set_targets(application, participations, now):
+    """Make ``participations`` the communes the application targets.
+
+    An unticked commune whose team has started (screening, a review, a note, a
+    decision) is withdrawn, not deleted: nothing a candidate does erases that
+    work, and ticking the commune again brings the target back as it was.
+    """
+    from applications.models import ApplicationTarget
+
+    chosen = {participation.pk for participation in participations}
+    targets = ApplicationTarget.with_withdrawn.filter(application=application).annotate(
+        team_work=Exists(Review.objects.filter(target=OuterRef("pk")))
+        | Exists(TeamNote.objects.filter(target=OuterRef("pk")))
+    )
+    existing = {}
+    for target in targets:
+        existing[target.participation_id] = target
+        if target.participation_id in chosen:
+            if target.withdrawn_at is not None:
+                target.withdrawn_at = None
+                target.save(update_fields=["withdrawn_at"])
+        elif target.withdrawn_at is None:
+            started = (
+                target.team_work
+                or target.screened_at is not None
+                or target.decision
+                or target.selection_slot is not None
+            )
+            if started:
+                target.withdrawn_at = now
+                target.save(update_fields=["withdrawn_at"])
+            else:
+                target.delete()
+    ApplicationTarget.objects.bulk_create(
+        ApplicationTarget(application=application, participation_id=pk)
+        for pk in chosen - set(existing)
+    )

@@ -33,6 +33,10 @@ def update_organisation(*, organisation, user, **fields):
         setattr(organisation, name, value)
     organisation.full_clean()
     organisation.save()
+    if "name" in fields:
+        from applications.services.search import index_organisation
+
+        index_organisation(organisation)
     return organisation
 
 

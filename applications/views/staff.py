@@ -1,6 +1,7 @@
 """Commune teams: dashboard, application page, screening, reviews, decisions."""
 
 from functools import wraps
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from applications.filters import DashboardFilterSet
 from applications.models import StaffJob
 from applications.permissions.staff import (
     can_access_staff_area,
@@ -26,11 +28,11 @@ from applications.permissions.staff import (
     can_see_colleague_reviews,
     can_view_results,
 )
+from applications.selectors import search
 from applications.selectors import staff as selectors
 from applications.services import exports, review, screening, selection
 from applications.staff_forms import (
     ConflictForm,
-    DashboardFilterForm,
     DecisionForm,
     NoteForm,
     ReviewForm,
@@ -75,21 +77,27 @@ def dashboard(request, participation_id):
 
 
 def _dashboard(request, participation, status=200):
-    challenges = list(participation.challenges.all())
-    form = DashboardFilterForm(request.GET or None, challenges=challenges)
-    filters = form.filters()
-    rows = selectors.dashboard_rows(request.user, participation, filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = DashboardFilterSet(request.GET, participation=participation, user=request.user)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if filterset.search_query:
+        for row in page:
+            row.passage = search.passage(row, filterset.search_query)
+    results = {
+        "participation": participation,
+        "form": filterset.form,
+        "filters": SimpleNamespace(sort=filterset.sort_key, q=filterset.search_query),
+        "page": page,
+    }
+    if request.htmx and status == 200:
+        # Filters, sorting and pages without reloading: only the results.
+        return render(request, "applications/staff/_dashboard_results.html", results)
     totals = selectors.dashboard_totals(request.user, participation)
     return render(
         request,
         "applications/staff/dashboard.html",
         {
-            "participation": participation,
+            **results,
             "call": participation.call,
-            "form": form,
-            "filters": filters,
-            "page": page,
             "totals": totals,
             "can_finalise": can_finalise(request.user, participation),
             "call_still_open": selection.call_still_open_message(participation.call),

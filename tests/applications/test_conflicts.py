@@ -106,3 +106,45 @@ def test_once_the_selection_is_finalised_reviews_and_conflicts_are_frozen(client
     review.refresh_from_db()
     assert (review.state, review.conflict_of_interest) == ("submitted", False)
     assert sorted(review.scores.values_list("score", flat=True)) == [2, 4]
+
+
+def test_unticking_a_commune_keeps_the_team_work_and_reticking_brings_it_back():
+    from django.utils import timezone
+
+    from applications.services.drafting import set_targets
+    from applications.services.screening import screen
+
+    world = World()  # the call is open: the candidate may still change communes
+    target_a, target_b = world.application(world.a, world.b)
+    screen(user=world.manager_a, target=refresh(target_a), eligibility="eligible")
+    world.submitted_review(target_a, world.reviewer_a, [4, 3])
+    TeamNote.objects.create(target=target_a, author=world.reviewer_a, body="Très prometteur")
+    application = target_a.application
+
+    set_targets(application, [world.b], timezone.now())  # commune A unticked
+    assert list(application.targets.values_list("participation", flat=True)) == [world.b.pk]
+    assert not ApplicationTarget.objects.filter(pk=target_a.pk).exists()  # out of every list
+    kept = ApplicationTarget.with_withdrawn.get(pk=target_a.pk)
+    assert kept.withdrawn_at is not None and kept.eligibility == "eligible"
+    assert Review.objects.filter(target=kept).count() == 1
+    assert TeamNote.objects.filter(target=kept).count() == 1
+    from applications.models import Application
+
+    assert not Application.objects.visible_to(world.reviewer_a).exists()
+
+    set_targets(application, [world.a, world.b], timezone.now())  # ticked again
+    back = ApplicationTarget.objects.get(pk=target_a.pk)
+    assert back.withdrawn_at is None and back.eligibility == "eligible"
+    assert back.reviews.count() == 1 and back.notes.count() == 1
+    assert Application.objects.visible_to(world.reviewer_a).get() == application
+
+
+def test_a_commune_nobody_worked_on_is_simply_removed():
+    from django.utils import timezone
+
+    from applications.services.drafting import set_targets
+
+    world = World()
+    target_a, _target_b = world.application(world.a, world.b)
+    set_targets(target_a.application, [world.b], timezone.now())
+    assert not ApplicationTarget.with_withdrawn.filter(pk=target_a.pk).exists()
