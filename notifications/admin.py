@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from notifications.models import AlertSubscription, OutboxMessage, ReminderMute
 from notifications.services import retry_failed
@@ -48,7 +49,14 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def retry(self, request, queryset):
         count = retry_failed(list(queryset.values_list("pk", flat=True)))
         self.message_user(
-            request, _("%(n)d message(s) remis en file d'envoi.") % {"n": count}, messages.SUCCESS
+            request,
+            ngettext(
+                "%(n)d message remis en file d'envoi.",
+                "%(n)d messages remis en file d'envoi.",
+                count,
+            )
+            % {"n": count},
+            messages.SUCCESS,
         )
 
 

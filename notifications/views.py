@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -67,7 +67,15 @@ def notification_mark_read(request):
         if message_id is None:
             raise Http404
     count = mark_read(request.user, message_id or None)
-    messages.success(request, _("%(n)d notification(s) marquée(s) comme lue(s).") % {"n": count})
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d notification marquée comme lue.",
+            "%(n)d notifications marquées comme lues.",
+            count,
+        )
+        % {"n": count},
+    )
     return redirect("notifications:list")
 
 
@@ -114,7 +122,13 @@ def outbox_retry(request):
     _require_outbox_manager(request.user)
     ids = [parse_id(value) for value in request.POST.getlist("message")]
     count = retry_failed([message_id for message_id in ids if message_id is not None])
-    messages.success(request, _("%(n)d message(s) remis en file d'envoi.") % {"n": count})
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d message remis en file d'envoi.", "%(n)d messages remis en file d'envoi.", count
+        )
+        % {"n": count},
+    )
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
         next_url = reverse("notifications:outbox")

@@ -1,4 +1,5 @@
 import pytest
+from django.core import mail
 
 from tests.factories import (
     PASSWORD,
@@ -7,6 +8,7 @@ from tests.factories import (
     TeamMembershipFactory,
     UserFactory,
 )
+from tests.typography import html_to_text, typography_faults
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +22,19 @@ def _isolated_media(settings, tmp_path):
         },
     }
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _french_typography_in_mails():
+    """Every French mail a test sends is typeset: no "de Argenteuil", no "(s)", no " :"."""
+    yield
+    for email in getattr(mail, "outbox", []):
+        if not str(email.extra_headers.get("Content-Language", "")).startswith("fr"):
+            continue
+        texts = [email.subject, email.body]
+        texts += [html_to_text(content) for content, _ in getattr(email, "alternatives", [])]
+        faults = [fault for text in texts for fault in typography_faults(text)]
+        assert not faults, f"French typography in the mail {email.subject!r}: {faults[:5]}"
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from applications.models import (
     Application,
@@ -175,7 +176,11 @@ def _outside_quota(call, participations):
         count = counts.get(participation.pk, 0)
         if not participation.quota_min <= count <= participation.quota_max:
             outside.append(
-                _("%(commune)s (%(count)d retenu(s) pour %(min)d à %(max)d)")
+                ngettext(
+                    "%(commune)s (%(count)d projet retenu pour %(min)d à %(max)d)",
+                    "%(commune)s (%(count)d projets retenus pour %(min)d à %(max)d)",
+                    count,
+                )
                 % {
                     "commune": participation.commune.name,
                     "count": count,

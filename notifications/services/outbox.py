@@ -29,6 +29,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from notifications.kinds import ALERTS, CALL_REMINDERS, unsubscribe_scope
 from notifications.models import OutboxMessage
+from qmi.typography import typeset, typeset_html
 
 logger = logging.getLogger(__name__)
 
@@ -252,6 +253,9 @@ def render_message(message):
             html = render_to_string(f"{base}.html", {**context, "subject": subject})
         except TemplateDoesNotExist:
             html = None
+        # French typesetting (non-breaking spaces, elision, apostrophes) is generated here.
+        subject, body = typeset(" ".join(subject.split())), typeset(body)
+        html = typeset_html(html) if html else html
     return subject, body, html
 
 
@@ -264,6 +268,7 @@ def build_email(message):
     """The e-mail of a message, with List-Unsubscribe for non-transactional kinds."""
     subject, body, html = render_message(message)
     headers = dict(message.context.get("_headers", {}))
+    headers.setdefault("Content-Language", message.language)
     headers.setdefault("Message-ID", make_msgid(domain=mail_domain()))
     link = unsubscribe_url(message)
     if link:

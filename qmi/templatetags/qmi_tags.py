@@ -1,11 +1,15 @@
-"""Shared template helpers: Paris time, countdowns, query strings."""
+"""Shared template helpers: Paris time, countdowns, query strings, French typography."""
 
 from zoneinfo import ZoneInfo
 
 from django import template
 from django.utils import formats, timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from qmi.typography import elide, french_sort_key, is_french, typeset_html
 
 register = template.Library()
 PARIS = ZoneInfo("Europe/Paris")
@@ -67,3 +71,48 @@ def query_replace(context, **kwargs):
 def error_anchor(bound_field):
     """The id an error summary links to; a group of boxes has no label id, so its first box."""
     return bound_field.id_for_label or f"{bound_field.auto_id}_0"
+
+
+@register.filter
+def de(value):
+    """ "Argenteuil" -> "d’Argenteuil", "Paris" -> "de Paris" in French; unchanged in English."""
+    return elide("de", value) if is_french() else value
+
+
+@register.filter
+def que(value):
+    """ "évaluateur" -> "qu’évaluateur", "manager" -> "que manager" in French."""
+    return elide("que", value) if is_french() else value
+
+
+@register.filter(name="typeset")
+def typeset_filter(value):
+    """French typesetting of a plain text (escaped first when it is not safe)."""
+    # Escaped first; typesetting only changes spaces and apostrophes in the text.
+    return mark_safe(typeset_html(conditional_escape(value)))  # noqa: S308
+
+
+@register.filter
+def french_sorted(values, attribute=None):
+    """Sorted as a French reader expects (É with E), by ``attribute`` when given."""
+
+    def key(item):
+        return french_sort_key(getattr(item, attribute) if attribute else item)
+
+    return sorted(values, key=key)
+
+
+class TypesetNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        return typeset_html(self.nodelist.render(context))
+
+
+@register.tag
+def typeset(parser, token):
+    """{% typeset %}…{% endtypeset %}: French typesetting of the text of a block of HTML."""
+    nodelist = parser.parse(("endtypeset",))
+    parser.delete_first_token()
+    return TypesetNode(nodelist)

@@ -14,6 +14,7 @@ from tests.applications.candidate_factories import (
     office_bytes,
 )
 from tests.factories import ApplicationFactory, TeamMembershipFactory, UserFactory
+from tests.typography import plain
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,7 @@ def test_an_oversized_file_is_refused(client, draft_and_member):
     big = PDF_BYTES + b"0" * (10 * 1024 * 1024)
     response = upload(client, application, "deck.pdf", big)
     assert response.status_code == 400
-    assert "10 Mo" in response.content.decode()
+    assert "10 Mo" in plain(response.content.decode())
     assert not Attachment.objects.exists()
 
 

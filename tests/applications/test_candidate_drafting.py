@@ -11,6 +11,7 @@ from tests.factories import (
     MembershipFactory,
     ParticipationFactory,
 )
+from tests.typography import plain
 
 pytestmark = pytest.mark.django_db
 
@@ -195,7 +196,7 @@ def test_unchecking_a_commune_removes_its_target(client):
 def test_progress_indicator_and_checklist(client):
     application = complete_draft(title="")
     client.force_login(member_of(application.organisation))
-    html = client.get(step_url(application, "validation")).content.decode()
+    html = plain(client.get(step_url(application, "validation")).content.decode())
     assert "6 étapes complètes sur 7" in html
     assert 'aria-current="step"' in html
     assert "Manque" in html and "titre du projet" in html

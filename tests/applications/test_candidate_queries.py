@@ -4,6 +4,7 @@ from django.urls import reverse
 from applications.services.submission import submit_application
 from tests.applications.candidate_factories import complete_draft
 from tests.factories import CallFactory, MembershipFactory, OrganisationFactory
+from tests.typography import plain
 
 pytestmark = pytest.mark.django_db
 MAX_QUERIES = 14
@@ -33,7 +34,7 @@ def test_my_applications_query_count_does_not_grow(
 def test_my_applications_shows_state_call_deadline_and_next_step(client, candidate):
     add_applications(candidate, 1)
     client.force_login(candidate)
-    html = client.get(reverse("applications:my_applications")).content.decode()
+    html = plain(client.get(reverse("applications:my_applications")).content.decode())
     assert "déposée" in html and "brouillon" in html
     assert "heure de Paris" in html
     assert "Compléter et déposer avant la date limite" in html

@@ -13,6 +13,7 @@ from calls.models import Edition
 from notifications.models import OutboxMessage
 from tests.applications.candidate_factories import complete_draft, member_of
 from tests.factories import CallFactory, EditionFactory
+from tests.typography import plain
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -101,7 +102,7 @@ def test_the_deadline_second(client):
         client.force_login(late_member)
         before = Application.objects.values().get(pk=late.pk)
         response = submit(client, late)
-        page = client.get(response["Location"], follow=True).content.decode()
+        page = plain(client.get(response["Location"], follow=True).content.decode())
     assert Application.objects.get(pk=on_time.pk).state == "submitted"
     late_after = Application.objects.values().get(pk=late.pk)
     assert late_after == before  # the draft is intact, not even its version moved
@@ -125,7 +126,9 @@ def test_a_dst_day_deadline_is_read_in_paris_time(client):
         assert Application.objects.get(pk=application.pk).state == "draft"
     with time_machine.travel(datetime.datetime(2026, 3, 29, 21, 58, 59, tzinfo=UTC), tick=False):
         submit(client, application)
-        page = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+        page = plain(
+            client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+        )
     assert Application.objects.get(pk=application.pk).state == "submitted"
     assert "29 mars 2026 à 23 h 59 (heure de Paris)" in page
 
@@ -221,7 +224,7 @@ def test_withdrawal_refusals_say_what_is_true(client, method):
     member = member_of(draft.organisation)
     client.force_login(member)
     page = _withdrawal_message(client, draft, method)
-    assert "Ce brouillon n'a pas été déposé" in page
+    assert "Ce brouillon n'a pas été déposé" in plain(page)
     assert "résultats publiés" not in page
     assert Application.objects.get(pk=draft.pk).state == "draft"
 

@@ -135,7 +135,7 @@ def test_an_invitation_is_refused_to_another_account(client, invitation):
     assert "Accepter" not in page.content.decode()
     response = client.post(url)
     assert response.status_code == 403
-    assert "connecté(e) en tant que mallory@example.org" in response.content.decode()
+    assert "vous utilisez le compte mallory@example.org" in response.content.decode()
     assert not OrganisationMembership.objects.filter(user=intruder).exists()
     invitation.refresh_from_db()
     assert invitation.accepted_at is None

@@ -8,6 +8,7 @@ from django.urls import reverse
 from applications.models import ApplicationRevision, TeamNote
 from tests.applications.staff_helpers import World
 from tests.factories import AdminFactory, UserFactory
+from tests.typography import plain
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def test_finalising_outside_the_quota_is_a_clear_400(client):
     client.force_login(world.manager_a)
     response = client.post(reverse("staff:finalise_selection", args=[world.a.pk]))
     assert response.status_code == 400
-    assert "Retenez entre 1 et 2 projets" in response.content.decode()
+    assert "Retenez entre 1 et 2 projets" in plain(response.content.decode())
     world.a.refresh_from_db()
     assert world.a.selection_finalised_at is None
 
@@ -61,7 +62,7 @@ def test_publishing_before_every_commune_finalised_is_a_clear_400(client):
     client.force_login(AdminFactory())
     response = client.post(reverse("staff:publish_results", args=[world.call.pk]))
     assert response.status_code == 400
-    assert "n'ont pas finalisé leur sélection" in html.unescape(response.content.decode())
+    assert "n'ont pas finalisé leur sélection" in plain(html.unescape(response.content.decode()))
 
 
 def test_attachments_are_linked_and_downloadable_by_the_team_only(client):

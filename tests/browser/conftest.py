@@ -9,6 +9,9 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import _generated as playwright_api
+
+from tests.typography import typography_faults
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls
 # the tests make there are still synchronous.
@@ -22,6 +25,52 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
+
+
+def _literal(char):
+    # No backslashes: Playwright escapes them again inside its selectors.
+    if char == "'":
+        return "['’]"
+    if char == " ":
+        return "[ \u00a0]+"
+    if char.isalnum() or char in '’«»…–—,;:!?&@#%/<>="':
+        return char
+    return re.escape(char) if char in "]\\^-" else f"[{char}]"
+
+
+def _apostrophe_tolerant(text, exact):
+    """Pages are typeset (’ for '): a straight apostrophe in a test matches both."""
+    if not isinstance(text, str) or "'" not in text:
+        return text, exact
+    pattern = "".join(_literal(c) for c in text)
+    if exact:
+        return re.compile(f"^{pattern}$"), None
+    return re.compile(pattern, re.I), None
+
+
+def _tolerant(method, text_arg="text"):
+    def wrapper(self, *args, **kwargs):
+        if text_arg == "name":
+            if "name" in kwargs:
+                kwargs["name"], exact = _apostrophe_tolerant(kwargs["name"], kwargs.get("exact"))
+                kwargs.pop("exact", None)
+                if exact is not None:
+                    kwargs["exact"] = exact
+        elif args:
+            first, exact = _apostrophe_tolerant(args[0], kwargs.get("exact"))
+            args = (first, *args[1:])
+            kwargs.pop("exact", None)
+            if exact is not None:
+                kwargs["exact"] = exact
+        return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+for _cls in (playwright_api.Page, playwright_api.Locator, playwright_api.FrameLocator):
+    for _name in ("get_by_label", "get_by_text", "get_by_placeholder", "get_by_title"):
+        setattr(_cls, _name, _tolerant(getattr(_cls, _name)))
+    _cls.get_by_role = _tolerant(_cls.get_by_role, text_arg="name")
 
 
 @pytest.fixture(scope="session")
@@ -133,6 +182,14 @@ def assert_control_contrast(page):
     assert not bad, f"form control borders under 3:1 on {page.url}: {'; '.join(bad[:5])}"
 
 
+def assert_french_typography(page):
+    """A French page is typeset: no ordinary space before « : ; ? ! », elision, no "(s)"."""
+    if not page.evaluate("document.documentElement.lang").startswith("fr"):
+        return
+    faults = typography_faults(page.evaluate("document.body.innerText"))
+    assert not faults, f"French typography on {page.url}: {faults[:5]}"
+
+
 class AccessiblePage:
     """Wraps a Playwright page: every visited page is checked with axe-core."""
 
@@ -156,6 +213,7 @@ class AccessiblePage:
             for v in bad
         )
         assert not bad, f"axe violations on {self.page.url}:\n{details}"
+        assert_french_typography(self.page)
         assert_control_contrast(self.page)
         assert_fits(self.page)
         self.checked.append(self.page.url)

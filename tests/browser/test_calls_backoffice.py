@@ -67,16 +67,16 @@ def test_admin_creates_and_publishes_a_call_then_a_visitor_sees_it(site, transac
     page.context.clear_cookies()
     site.goto("/")
     card = page.locator(".call-card", has_text="Appel des deux communes")
-    assert re.search(r"Plus que (9|10) jours", card.locator(".countdown").inner_text())
+    assert re.search(r"Plus que (9|10)\sjours", card.locator(".countdown").inner_text())
     card.get_by_role("link", name="Appel des deux communes").click()
     site.check()
     assert page.get_by_role("heading", level=1).inner_text() == "Appel des deux communes"
     assert "(heure de Paris)" in page.locator(".call-deadline").inner_text()
-    assert re.search(r"Plus que \d+ jours", page.locator(".call-deadline .countdown").inner_text())
+    assert re.search(r"Plus que \d+\sjours", page.locator(".call-deadline .countdown").inner_text())
     assert page.get_by_role("heading", name="Argenteuil").count() == 1
     assert page.get_by_role("heading", name="Sucy-en-Brie").count() == 1
     assert page.get_by_role("heading", name="Meudon").count() == 0
-    assert page.get_by_text("Défi de Argenteuil").count() == 1
+    assert page.get_by_text("Défi d'Argenteuil").count() == 1
     assert page.get_by_role("link", name="Déposer une candidature").count() == 1
     page.get_by_role("link", name="Argenteuil").first.click()
     site.check()

@@ -4,11 +4,12 @@ from django.core import mail
 
 from accounts.models import User
 from tests.browser.conftest import link_in_mail, log_in
+from tests.typography import plain
 
 
 def test_home_page_names_the_programme_and_is_accessible(site, db):
     page = site.goto("/")
-    assert "Quartiers Métropolitains d'Innovation" in page.title()
+    assert "Quartiers Métropolitains d'Innovation" in plain(page.title())
     assert page.get_by_role("link", name="Aller au contenu").count() == 1
     # The language switch is reachable and works without JavaScript.
     page.get_by_role("button", name=re.compile("^EN")).click()

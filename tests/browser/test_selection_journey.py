@@ -10,6 +10,7 @@ from notifications.models import OutboxMessage
 from tests.applications.staff_helpers import World
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, AdminFactory
+from tests.typography import plain
 
 
 def _click(site, role, name):
@@ -75,6 +76,6 @@ def test_selection_journey(site, transactional_db):
     _switch_user(site, candidate)
     site.goto("/notifications/")
     _click(site, "link", re.compile(candidate_target.application.reference))
-    body = site.page.content()
+    body = plain(site.page.content())
     assert "retenu" in body
     assert f"Retenu : {candidate_target.application.title}." in body

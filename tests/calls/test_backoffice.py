@@ -16,6 +16,7 @@ from tests.factories import (
     ParticipationFactory,
     TeamMembershipFactory,
 )
+from tests.typography import plain
 
 pytestmark = pytest.mark.django_db
 
@@ -172,10 +173,10 @@ def test_call_form_errors_are_400_and_keep_the_input(client, admin_user):
         edition, [participation], closes_at="2030-02-01T09:00", reminder_offsets_hours="7 jours"
     )
     response = client.post(reverse("backoffice:call_create"), data)
-    html = response.content.decode()
+    html = plain(response.content.decode())
     assert response.status_code == 400
     assert "La date limite doit être postérieure" in html
-    assert "Indiquez des nombres d&#x27;heures" in html
+    assert "Indiquez des nombres d'heures" in html
     assert 'value="Appel de test"' in html and "Faut-il un SIRET ?" in html
     assert 'href="#id_closes_at"' in html  # the error summary links to the field
     assert not Call.objects.exists()

@@ -13,6 +13,7 @@ from tests.factories import (
     EditionFactory,
     ParticipationFactory,
 )
+from tests.typography import plain
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def test_call_page_shows_deadline_countdown_communes_and_apply_button(client):
     call.questions.create(question="Qui peut candidater ?", answer="Tout le monde.")
     call.questions.create(question="Brouillon de question", answer="x", is_published=False)
     response = client.get(call.get_absolute_url())
-    html = response.content.decode()
+    html = plain(response.content.decode())
     assert response.status_code == 200
     assert "heure de Paris" in html
     assert "Plus que 3 jours 2 heures" in html or "Plus que 3 jours 1 heure" in html
@@ -50,7 +51,7 @@ def test_closed_call_has_a_clear_closed_state_and_no_apply_button(client):
         opens_at=timezone.now() - datetime.timedelta(days=20),
         closes_at=timezone.now() - datetime.timedelta(seconds=1),
     )
-    html = client.get(call.get_absolute_url()).content.decode()
+    html = plain(client.get(call.get_absolute_url()).content.decode())
     assert "Cet appel est clos" in html
     assert "Déposer une candidature" not in html
     assert reverse("applications:start", args=[call.slug]) not in html
@@ -61,7 +62,7 @@ def test_upcoming_call_has_no_apply_button(client):
         opens_at=timezone.now() + datetime.timedelta(days=2),
         closes_at=timezone.now() + datetime.timedelta(days=20),
     )
-    html = client.get(call.get_absolute_url()).content.decode()
+    html = plain(client.get(call.get_absolute_url()).content.decode())
     assert "pas encore ouvert" in html
     assert "Déposer une candidature" not in html
 

@@ -12,6 +12,7 @@ from calls.models import Tag
 from notifications.models import AlertSubscription, OutboxMessage
 from notifications.services.scheduling import queue_due_notifications
 from tests.factories import CallFactory, ChallengeFactory, CommuneFactory, ParticipationFactory
+from tests.typography import plain
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,7 @@ def test_double_opt_in_then_one_alert_when_the_call_opens_then_unsubscribe(
         assert queue_due_notifications()["call_opened"] == 0
 
     page = client.get(confirm_commune)
-    assert "Confirmer l'alerte" in page.content.decode()
+    assert "Confirmer l'alerte" in plain(page.content.decode())
     assert (
         not AlertSubscription.objects.confirmed().exists()
     )  # a GET (link scanner) confirms nothing

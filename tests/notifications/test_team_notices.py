@@ -18,6 +18,7 @@ from tests.factories import (
     ParticipationFactory,
     TeamMembershipFactory,
 )
+from tests.typography import plain
 
 pytestmark = pytest.mark.django_db
 
@@ -59,8 +60,8 @@ def test_each_commune_team_is_told_the_call_closed_with_its_count(closed_call, d
     assert counts["call_closed"] == 3
     assert run(timezone.now(), deliver_on_commit)["call_closed"] == 0
     by_recipient = {m.to[0]: m for m in mail.outbox}
-    assert "3 candidatures à examiner" in by_recipient[closed_call["reviewer"].email].subject
-    assert "3 candidatures à examiner" in by_recipient[closed_call["manager"].email].subject
+    assert "3 candidatures à examiner" in plain(by_recipient[closed_call["reviewer"].email].subject)
+    assert "3 candidatures à examiner" in plain(by_recipient[closed_call["manager"].email].subject)
     assert "0 candidature" in by_recipient[closed_call["outsider"].email].subject
 
 

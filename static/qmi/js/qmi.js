@@ -11,9 +11,10 @@
     var mins = minutes % 60;
     var t = el.dataset;
     var parts = [];
-    if (days) parts.push(days + " " + (days > 1 ? t.days : t.day));
-    if (days || hours) parts.push(hours + " " + (hours > 1 ? t.hours : t.hour));
-    parts.push(mins + " " + (mins > 1 ? t.minutes : t.minute));
+    // A non-breaking space keeps each number with its unit.
+    if (days) parts.push(days + "\u00a0" + (days > 1 ? t.days : t.day));
+    if (days || hours) parts.push(hours + "\u00a0" + (hours > 1 ? t.hours : t.hour));
+    parts.push(mins + "\u00a0" + (mins > 1 ? t.minutes : t.minute));
     return (t.prefix ? t.prefix + " " : "") + parts.join(" ");
   }
   function tick() {
