@@ -110,6 +110,7 @@ def test_bulk_assign_from_the_dashboard_and_my_assignments_first(client, world):
     # The reviewer sees their assignments at the top, and can filter on them.
     client.force_login(world.reviewer_a)
     page = html.unescape(client.get(reverse("staff:dashboard", args=[world.a.pk])).content.decode())
+    page = page.replace("\u00a0", " ").replace("\u202f", " ")
     assert "Mes affectations : 2 candidatures à évaluer" in page
     assert page.index("Mes affectations") < page.index('id="dashboard-table"')
     assert "Affectations et avancement par évaluateur" not in page
