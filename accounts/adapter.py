@@ -67,11 +67,18 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
     def get_login_redirect_url(self, request):
-        """Staff who must use two-factor authentication set it up first."""
+        """Staff who must use two-factor authentication set it up first; then each person
+        lands on their own workspace (back-office, commune space), candidates on the home."""
+        from accounts.roles import roles_of
         from accounts.security import must_set_up_second_factor
 
         if must_set_up_second_factor(request.user):
             return reverse("mfa_activate_totp")
+        roles = roles_of(request.user)
+        if roles.is_metropolis_admin:
+            return reverse("backoffice:home")
+        if roles.is_commune_staff and not roles.is_candidate:
+            return reverse("staff:home")
         return super().get_login_redirect_url(request)
 
     def save_user(self, request, user, form, commit=True):
