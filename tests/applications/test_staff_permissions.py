@@ -206,3 +206,16 @@ def test_the_services_refuse_a_conflicted_manager_too(world):
     with pytest.raises(PermissionDenied):
         decide(user=world.manager_a, target=refresh(target), decision="selected", motivation="x")
     assert refresh(target).decision == ""
+
+
+def test_staff_home_shows_each_call_state():
+    from django.test import Client
+
+    from tests.applications.staff_helpers import World
+
+    world = World(closed=True)
+    client = Client()
+    client.force_login(world.manager_a)
+    page = client.get(reverse("staff:home")).content.decode()
+    assert world.call.title in page
+    assert str(world.call.state_label) == "clos" and "clos" in page
