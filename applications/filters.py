@@ -37,6 +37,12 @@ class DashboardFilterSet(django_filters.FilterSet):
         empty_label=_("Toutes"),
         method="filter_decision",
     )
+    assigned = django_filters.ChoiceFilter(
+        label=_("Affectation"),
+        choices=[("me", _("à moi"))],
+        empty_label=_("Toutes"),
+        method="filter_assigned",
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Trier par"), choices=[(key, key) for key in SORTS], method="keep"
     )
@@ -90,6 +96,9 @@ class DashboardFilterSet(django_filters.FilterSet):
         return queryset.filter(
             Q(my_review_state__isnull=True) | ~Q(my_review_state=Review.State.SUBMITTED)
         )
+
+    def filter_assigned(self, queryset, name, value):
+        return queryset.filter(assignments__reviewer=self.user)
 
     def filter_decision(self, queryset, name, value):
         return queryset.filter(decision="" if value == "none" else value)

@@ -107,3 +107,16 @@ def apply_service_errors(form, error):
             form.add_error(name if name in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+class ReviewDeadlineForm(forms.Form):
+    deadline = forms.DateTimeField(
+        label=_("Date limite des évaluations (heure de Paris)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_(
+            "Les évaluateurs qui ont des candidatures affectées en attente sont "
+            "relancés 3 jours puis 1 jour avant. Laissez vide pour ne pas relancer."
+        ),
+    )

@@ -243,6 +243,8 @@ class Participation(models.Model):
     # Set when the commune's manager finalises the selection; cleared only by
     # a metropolis admin reopening it.
     selection_finalised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set by the commune's manager: reviewers with pending assignments are reminded before.
+    review_deadline = models.DateTimeField(_("date limite des évaluations"), null=True, blank=True)
     # Audit log: finalisations and reopenings.
     history = HistoricalRecords()
 

@@ -40,6 +40,8 @@ KINDS = {
     "call_opened": Kind(_("ouverture d'un appel"), ALERTS),
     "call_closed": Kind(_("clôture d'un appel")),
     "review_reminder": Kind(_("rappel d'évaluation"), CALL_REMINDERS),
+    # Queued by applications (assignments, before the commune's review deadline).
+    "assignment_reminder": Kind(_("rappel des évaluations affectées"), CALL_REMINDERS),
     # Queued by experimentations (pilots and the satisfaction survey).
     "report_reminder": Kind(_("rappel de rapport d'avancement")),
     "report_filed": Kind(_("rapport d'avancement déposé")),

@@ -11,7 +11,7 @@ from applications.models.organisation import (
     OrganisationInvitation,
     OrganisationMembership,
 )
-from applications.models.review import Review, ReviewScore, TeamNote
+from applications.models.review import Review, ReviewAssignment, ReviewScore, TeamNote
 
 __all__ = [
     "Application",
@@ -23,6 +23,7 @@ __all__ = [
     "OrganisationInvitation",
     "OrganisationMembership",
     "Review",
+    "ReviewAssignment",
     "ReviewScore",
     "StaffJob",
     "TeamNote",

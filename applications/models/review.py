@@ -102,3 +102,31 @@ class TeamNote(models.Model):
 
     def __str__(self):
         return self.body[:80]
+
+
+class ReviewAssignment(models.Model):
+    """A manager asks one team member to review one application for the commune."""
+
+    target = models.ForeignKey(
+        ApplicationTarget, on_delete=models.CASCADE, related_name="assignments"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("affectation")
+        verbose_name_plural = _("affectations")
+        ordering = ["assigned_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "reviewer"], name="one_assignment_per_reviewer"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} – {self.target}"

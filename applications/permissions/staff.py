@@ -10,6 +10,7 @@ from applications.models import OrganisationMembership, Review
 __all__ = [
     "can_access_staff_area",
     "can_add_note",
+    "can_assign",
     "can_decide",
     "can_declare_conflict",
     "can_export_call",
@@ -113,6 +114,12 @@ def can_decide(user, target):
         and _selection_open(target.participation)
         and not has_conflict(user, target)
     )
+
+
+def can_assign(user, participation):
+    """Managers (or an admin) share the applications among the team until the selection
+    is locked."""
+    return _acts_for_commune(user, participation) and _selection_open(participation)
 
 
 def can_finalise(user, participation):

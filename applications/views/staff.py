@@ -10,8 +10,9 @@ from django.core.paginator import Paginator
 from django.db import OperationalError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from applications.filters import DashboardFilterSet
@@ -19,6 +20,7 @@ from applications.models import StaffJob
 from applications.permissions.staff import (
     can_access_staff_area,
     can_add_note,
+    can_assign,
     can_decide,
     can_finalise,
     can_follow_job,
@@ -28,13 +30,15 @@ from applications.permissions.staff import (
     can_see_colleague_reviews,
     can_view_results,
 )
+from applications.selectors import assignments as assignment_selectors
 from applications.selectors import search
 from applications.selectors import staff as selectors
-from applications.services import exports, review, screening, selection
+from applications.services import assignments, exports, review, screening, selection
 from applications.staff_forms import (
     ConflictForm,
     DecisionForm,
     NoteForm,
+    ReviewDeadlineForm,
     ReviewForm,
     ScreeningForm,
     apply_service_errors,
@@ -87,6 +91,7 @@ def _dashboard(request, participation, status=200):
         "form": filterset.form,
         "filters": SimpleNamespace(sort=filterset.sort_key, q=filterset.search_query),
         "page": page,
+        "can_assign": can_assign(request.user, participation),
     }
     if request.htmx and status == 200:
         # Filters, sorting and pages without reloading: only the results.
@@ -104,9 +109,22 @@ def _dashboard(request, participation, status=200):
             "finalise_refusal": selection.finalise_refusal(participation, totals["selected"]),
             "undecided_count": selection.undecided_targets(participation).count(),
             "can_reopen": can_reopen(request.user, participation),
+            **_assignment_panels(request.user, participation, results["can_assign"]),
         },
         status=status,
     )
+
+
+def _assignment_panels(user, participation, manager):
+    mine, total = assignment_selectors.my_pending_assignments(user, participation)
+    panels = {"my_assignments": mine, "my_assignments_total": total}
+    if manager:
+        deadline = participation.review_deadline
+        panels["progress"] = assignment_selectors.reviewer_progress(participation)
+        panels["deadline_form"] = ReviewDeadlineForm(
+            initial={"deadline": timezone.localtime(deadline) if deadline else None}
+        )
+    return panels
 
 
 @staff_required
@@ -183,6 +201,9 @@ def _page(request, target, status=200, **forms):
         "can_decide": can_decide(user, target),
         "call_still_open": selection.call_still_open_message(target.participation.call),
         "can_add_note": can_add_note(user, target),
+        "can_assign": can_assign(user, target.participation),
+        "assignments": assignment_selectors.target_assignments(target),
+        "team": assignments.team_members(target.participation),
         "show_reviews": can_see_colleague_reviews(user, target, my_review),
         "conflicted": bool(my_review and my_review.conflict_of_interest),
         "review_form": forms.get("review_form")
@@ -329,3 +350,142 @@ def finalise(request, participation_id):
         return _dashboard(request, participation, status=400)
     messages.success(request, _("La sélection est finalisée."))
     return redirect("staff:dashboard", participation_id=participation.pk)
+
+
+def _back_to_dashboard(participation):
+    return redirect("staff:dashboard", participation_id=participation.pk)
+
+
+@require_POST
+@staff_required
+def assign(request, target_id):
+    """Assign one reviewer to this application (manager)."""
+    target = selectors.get_target(request.user, target_id)
+    if not can_assign(request.user, target.participation):
+        raise PermissionDenied
+    try:
+        created, skipped = assignments.assign(
+            user=request.user,
+            participation=target.participation,
+            targets=[target],
+            reviewer_id=request.POST.get("reviewer"),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if skipped:
+            messages.error(request, _("Ce membre de l’équipe est en conflit d’intérêts."))
+        else:
+            messages.success(request, _("Affectation enregistrée."))
+    return redirect("staff:application", target_id=target.pk)
+
+
+@require_POST
+@staff_required
+def unassign(request, target_id):
+    target = selectors.get_target(request.user, target_id)
+    if not can_assign(request.user, target.participation):
+        raise PermissionDenied
+    assignments.unassign(user=request.user, target=target, reviewer_id=request.POST.get("reviewer"))
+    messages.success(request, _("Affectation retirée."))
+    return redirect("staff:application", target_id=target.pk)
+
+
+@require_POST
+@staff_required
+def bulk_assign(request, participation_id):
+    """Assign a reviewer to the rows ticked on the dashboard."""
+    participation = selectors.get_participation(request.user, participation_id)
+    if not can_assign(request.user, participation):
+        raise PermissionDenied
+    ids = [i for i in request.POST.getlist("targets") if i.isdigit() and len(i) < 12]
+    targets = list(
+        selectors.staff_targets(request.user).filter(participation=participation, pk__in=ids)
+    )
+    if not targets:
+        messages.error(request, _("Cochez au moins une candidature du tableau."))
+        return _back_to_dashboard(participation)
+    try:
+        created, skipped = assignments.assign(
+            user=request.user,
+            participation=participation,
+            targets=targets,
+            reviewer_id=request.POST.get("reviewer"),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back_to_dashboard(participation)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d affectation enregistrée.",
+            "%(count)d affectations enregistrées.",
+            created,
+        )
+        % {"count": created},
+    )
+    if skipped:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d candidature ignorée : conflit d’intérêts.",
+                "%(count)d candidatures ignorées : conflit d’intérêts.",
+                len(skipped),
+            )
+            % {"count": len(skipped)},
+        )
+    return _back_to_dashboard(participation)
+
+
+@require_POST
+@staff_required
+def spread_assignments(request, participation_id):
+    participation = selectors.get_participation(request.user, participation_id)
+    if not can_assign(request.user, participation):
+        raise PermissionDenied
+    try:
+        created, short = assignments.spread_evenly(
+            user=request.user,
+            participation=participation,
+            per_application=request.POST.get("per_application"),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back_to_dashboard(participation)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d affectation enregistrée.",
+            "%(count)d affectations enregistrées.",
+            created,
+        )
+        % {"count": created},
+    )
+    if short:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d candidature n’a pas assez d’évaluateurs sans conflit d’intérêts.",
+                "%(count)d candidatures n’ont pas assez d’évaluateurs sans conflit d’intérêts.",
+                short,
+            )
+            % {"count": short},
+        )
+    return _back_to_dashboard(participation)
+
+
+@require_POST
+@staff_required
+def review_deadline(request, participation_id):
+    participation = selectors.get_participation(request.user, participation_id)
+    if not can_assign(request.user, participation):
+        raise PermissionDenied
+    form = ReviewDeadlineForm(request.POST)
+    if form.is_valid():
+        assignments.set_review_deadline(
+            user=request.user, participation=participation, deadline=form.cleaned_data["deadline"]
+        )
+        messages.success(request, _("Date limite des évaluations enregistrée."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return _back_to_dashboard(participation)

@@ -270,6 +270,7 @@ def queue_due_notifications(now=None):
 
     Returns the number of new messages per kind; a second run returns zeros.
     """
+    from applications.services.assignments import queue_assignment_reminders
     from experimentations.services.reminders import queue_report_reminders
     from experimentations.services.surveys import queue_survey_reminders
 
@@ -280,6 +281,7 @@ def queue_due_notifications(now=None):
         ("call_opened", queue_call_opened_alerts),
         ("call_closed", queue_call_closed_notices),
         ("review_reminder", queue_review_reminders),
+        ("assignment_reminder", queue_assignment_reminders),
         ("report_reminder", queue_report_reminders),
         ("survey_reminder", queue_survey_reminders),
     ):

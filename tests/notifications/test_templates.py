@@ -76,6 +76,13 @@ CONTEXTS = {
         "count": 3,
         "url": "http://x/staff/",
     },
+    "assignment_reminder": {
+        "call_title": "Appel",
+        "commune": "Argenteuil",
+        "count": 2,
+        "deadline": "17 mars 2025 à 23 h 59",
+        "url": "http://x/staff/",
+    },
     "review_reminder": {
         "call_title": "Appel",
         "commune": "Argenteuil",

@@ -95,6 +95,11 @@ RULES = {
     "staff:audit_log": "admin",
     "staff:job": "staff",
     "staff:job_download": "staff",
+    "staff:assign": "staff",
+    "staff:unassign": "staff",
+    "staff:bulk_assign": "staff",
+    "staff:spread_assignments": "staff",
+    "staff:review_deadline": "staff",
     # notifications
     "notifications:list": "login",
     "notifications:detail": "login",
