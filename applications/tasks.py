@@ -19,3 +19,11 @@ def export_table_task(job_id):
     from applications.services.exports import run_export
 
     run_export(job_id)
+
+
+@shared_task(name="applications.resume_stalled_jobs", ignore_result=True)
+def resume_stalled_jobs():
+    """Jobs whose broker message was lost (broker down when asked) are handed again."""
+    from applications.services.jobs import resume_stalled_jobs
+
+    return resume_stalled_jobs()

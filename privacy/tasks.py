@@ -15,3 +15,11 @@ def build_data_export(export_id):
     from privacy.services import export
 
     export.build_export(export_id)
+
+
+@shared_task(name="privacy.resume_stalled_exports", ignore_result=True)
+def resume_stalled_exports():
+    """Archives asked while the broker was down are handed again."""
+    from privacy.services import export
+
+    return export.resume_stalled_exports()

@@ -205,6 +205,15 @@ CELERY_BEAT_SCHEDULE = {
     "privacy-apply-retention": {"task": "privacy.apply_retention", "schedule": 24 * 3600.0},
     # Outbox: pending rows a lost broker message left, rows of dead workers.
     "notifications-sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
+    # Publications, exports and data archives asked while the broker was down.
+    "applications-resume-stalled-jobs": {
+        "task": "applications.resume_stalled_jobs",
+        "schedule": 300.0,
+    },
+    "privacy-resume-stalled-exports": {
+        "task": "privacy.resume_stalled_exports",
+        "schedule": 300.0,
+    },
     # Deadline reminders, "a call opens" alerts, "call closed" and review reminders,
     # report reminders of pilots and survey reminders (J+7, J+14).
     "notifications-send-due-reminders": {

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from applications.models import StaffJob
 from applications.selectors.staff import scored_targets
+from applications.services import jobs
 from calls.models import Challenge, Criterion
 
 # Rows read from the database (and counted in the progress) at a time.
@@ -199,8 +200,6 @@ def export_name(job):
 
 def request_export(*, user, call, file_format, participation=None):
     """Hand an export to a worker; returns its job at once (call outside a transaction)."""
-    from applications.tasks import export_table_task
-
     job = StaffJob.objects.create(
         kind=StaffJob.Kind.EXPORT,
         call=call,
@@ -208,7 +207,7 @@ def request_export(*, user, call, file_format, participation=None):
         file_format=file_format,
         requested_by=user,
     )
-    export_table_task.delay(job.pk)
+    jobs.enqueue(job)
     return job
 
 

@@ -16,6 +16,7 @@ from applications.models import (
     StaffJob,
 )
 from applications.permissions.staff import can_publish_results
+from applications.services import jobs
 from applications.services.selection import call_still_open_message
 from calls.models import Call, Participation
 from experimentations.services.pilots import create_pilots_for_call
@@ -103,11 +104,9 @@ def request_publication(*, user, call):
     Call it outside any transaction: the job row must be committed before a
     worker looks for it.
     """
-    from applications.tasks import publish_results_task
-
     check_publishable(user=user, call=call)
     job = StaffJob.objects.create(kind=StaffJob.Kind.PUBLICATION, call=call, requested_by=user)
-    publish_results_task.delay(job.pk)
+    jobs.enqueue(job)
     return job
 
 

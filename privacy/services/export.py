@@ -2,6 +2,7 @@
 about a person, produced in the background and downloadable for a few days."""
 
 import json
+import logging
 import secrets
 import tempfile
 import zipfile
@@ -11,12 +12,16 @@ from django.conf import settings
 from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models.functions import Now
 from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from privacy.models import DataExport
+
+logger = logging.getLogger(__name__)
 
 
 def validity():
@@ -42,16 +47,38 @@ def export_for_download(user, token, now=None):
 @transaction.atomic
 def request_export(user):
     """Queue an archive, unless one is already being made."""
-    from privacy.tasks import build_data_export
-
     pending = exports_of(user).filter(state=DataExport.State.PENDING).first()
     if pending is not None:
         return pending
     export = DataExport.objects.create(
         user=user, token=secrets.token_urlsafe(32), expires_at=timezone.now() + validity()
     )
-    transaction.on_commit(lambda: build_data_export.delay(export.pk))
+    transaction.on_commit(lambda: _enqueue(export.pk))
     return export
+
+
+# An archive still pending after this long lost its broker message.
+STALLED_AFTER = timedelta(minutes=10)
+
+
+def _enqueue(export_id):
+    """Hand the archive to a worker; with the broker down, the resume sweep does it later."""
+    from privacy.tasks import build_data_export
+
+    try:
+        build_data_export.delay(export_id)
+    except (KombuOperationalError, OSError):
+        logger.warning("Broker unavailable; data export %s left for the resume sweep", export_id)
+        return False
+    return True
+
+
+def resume_stalled_exports():
+    """Hand again the archives pending for longer than STALLED_AFTER (the database's clock)."""
+    stalled = DataExport.objects.filter(
+        state=DataExport.State.PENDING, created_at__lt=Now() - STALLED_AFTER
+    ).values_list("pk", flat=True)
+    return sum(_enqueue(pk) for pk in stalled)
 
 
 def _fields(instance, exclude=()):

@@ -118,3 +118,67 @@ def test_only_the_requester_follows_and_downloads_an_export(client, world, decid
         client.force_login(other)
         assert client.get(reverse("staff:job", args=[job.pk])).status_code == 404
         assert client.get(reverse("staff:job_download", args=[job.pk])).status_code == 404
+
+
+def test_with_the_broker_down_publication_waits_and_resumes_when_it_is_back(
+    client, world, decided, admin, monkeypatch
+):
+    import datetime
+
+    from django.utils import timezone
+    from kombu.exceptions import OperationalError
+
+    from applications import tasks
+    from applications.services.jobs import resume_stalled_jobs
+
+    def broker_down(job_id):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    def asked_minutes_ago(job, minutes):
+        # The sweep reads the database's clock, which no test tool moves: date the job back.
+        created = timezone.now() - datetime.timedelta(minutes=minutes)
+        StaffJob.objects.filter(pk=job.pk).update(created_at=created)
+
+    _finalise_all(world)
+    client.force_login(admin)
+    with monkeypatch.context() as patched:
+        patched.setattr(tasks.publish_results_task, "delay", broker_down)
+        response = client.post(reverse("staff:publish_results", args=[world.call.pk]))
+        assert response.status_code == 302  # not a 500
+        job = StaffJob.objects.get(kind="publication", call=world.call)
+        assert job.state == "queued"
+        # Still down eleven minutes later: the sweep tries, and nothing breaks.
+        asked_minutes_ago(job, 11)
+        assert resume_stalled_jobs() == 0
+    # A job asked nine minutes ago may still be waiting in a busy queue: left alone.
+    asked_minutes_ago(job, 9)
+    assert resume_stalled_jobs() == 0
+    job.refresh_from_db()
+    assert job.state == "queued" and world.call.results_published_at is None
+    # The broker is back: the sweep hands the job again (eager here) and it publishes.
+    asked_minutes_ago(job, 11)
+    assert resume_stalled_jobs() == 1
+    job.refresh_from_db()
+    world.call.refresh_from_db()
+    assert job.state == "done" and world.call.results_published_at is not None
+    assert OutboxMessage.objects.filter(kind="decision").count() == 6
+    # Done jobs are never handed again.
+    asked_minutes_ago(job, 30)
+    assert resume_stalled_jobs() == 0
+
+
+def test_with_the_broker_down_an_export_is_queued_not_a_500(
+    client, world, decided, admin, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    from applications import tasks
+
+    def broker_down(job_id):
+        raise OperationalError("Connection refused.")
+
+    monkeypatch.setattr(tasks.export_table_task, "delay", broker_down)
+    client.force_login(admin)
+    response = client.post(reverse("staff:call_export", args=[world.call.pk, "csv"]))
+    assert response.status_code == 302
+    assert StaffJob.objects.get(kind="export").state == "queued"

@@ -116,3 +116,35 @@ def test_a_second_request_while_one_is_being_made_makes_no_second_archive(client
     )
     client.post(reverse("privacy:export"))
     assert DataExport.objects.filter(user=user).count() == 1
+
+
+def test_with_the_broker_down_the_archive_waits_and_is_made_when_it_is_back(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from privacy import tasks
+    from privacy.services.export import resume_stalled_exports
+
+    def broker_down(export_id):
+        raise OperationalError("Connection refused.")
+
+    user = UserFactory()
+    client.force_login(user)
+    with monkeypatch.context() as patched:
+        patched.setattr(tasks.build_data_export, "delay", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("privacy:export"))
+        assert response.status_code == 302  # not a 500
+    archive = DataExport.objects.get(user=user)
+    assert archive.state == DataExport.State.PENDING
+    # Asked a minute ago: it may still be in the queue, left alone.
+    assert resume_stalled_exports() == 0
+    # The database's clock decides: date the request back past the delay.
+    DataExport.objects.filter(pk=archive.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=11)
+    )
+    assert resume_stalled_exports() == 1  # eager here: the archive is made
+    archive.refresh_from_db()
+    assert archive.state == DataExport.State.READY
+    assert resume_stalled_exports() == 0
