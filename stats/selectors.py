@@ -169,7 +169,8 @@ def funnel_chart(scope):
 
 def communes_table(scope):
     """Per commune: applications received, eligible, reviewed, selected, against the quota."""
-    submitted = Q(targets__application__state=SUBMITTED)
+    # A commune the candidate unticked (kept with its team's work) is not counted.
+    submitted = Q(targets__application__state=SUBMITTED, targets__withdrawn_at__isnull=True)
     participations = (
         _participations(scope)
         .filter(call__in=_calls(scope))
@@ -369,7 +370,8 @@ def tags_chart(scope):
 
 
 def review_progress_chart(scope):
-    submitted = Q(targets__application__state=SUBMITTED)
+    # A commune the candidate unticked (kept with its team's work) is not counted.
+    submitted = Q(targets__application__state=SUBMITTED, targets__withdrawn_at__isnull=True)
     to_review = submitted & ~Q(targets__eligibility=Eligibility.INELIGIBLE)
     review_q = Q(targets__reviews__state=Review.State.SUBMITTED)
     participations = (

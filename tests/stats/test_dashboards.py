@@ -71,6 +71,21 @@ def test_communes_table(programme):
     ]
 
 
+def test_a_commune_the_candidate_unticked_is_not_counted(programme):
+    from django.utils import timezone
+
+    from applications.models import ApplicationTarget
+
+    # The candidate unticks Beta after its team screened the application: the target is
+    # kept (withdrawn) with the team's work, and no figure of Beta counts it any more.
+    target = ApplicationTarget._base_manager.filter(participation__commune=programme.beta).first()
+    ApplicationTarget._base_manager.filter(pk=target.pk).update(withdrawn_at=timezone.now())
+    scope = Scope(programme.edition)
+    assert rows(selectors.communes_table(scope))[1][:2] == ["Beta", 1]
+    beta_progress = rows(selectors.review_progress_chart(scope))[1]
+    assert beta_progress[0] == "Beta" and beta_progress[2] <= 1
+
+
 def test_cumulative_submissions_against_the_previous_edition_in_paris_days(programme):
     chart = selectors.submissions_chart(Scope(programme.edition))
     # app1 on J-7, app3 at 00:30 Paris on J-2 (J-3 in UTC), app2 at 23:30 on J;
