@@ -66,7 +66,7 @@ def typeset(text, language=None):
     if not text or not is_french(language):
         return text
     text = _APOSTROPHE.sub(APOSTROPHE, text)
-    text = _ELISION.sub(lambda m: _elided(m.group(1)), text)
+    text = _ELISION.sub(_elided_match, text)
     text = _BEFORE_PUNCT.sub(NBSP, text)
     text = _AFTER_GUILLEMET.sub("«" + NBSP, text)
     text = _GUILLEMET_TIGHT_OPEN.sub("«" + NBSP, text)
@@ -75,6 +75,16 @@ def typeset(text, language=None):
     text = _THOUSANDS.sub(NBSP, text)
     text = _UNIT.sub(NBSP, text)
     return text
+
+
+def _elided_match(match):
+    """A capitalised "De" after a word is a name's particle ("Anne De Oliveira"), kept
+    as its owner typed it; at the start of a sentence it is elided like "de"."""
+    word = match.group(1)
+    before = match.string[: match.start()].rstrip()
+    if word[:1].isupper() and before[-1:].isalnum():
+        return match.group(0)
+    return _elided(word)
 
 
 def _elided(word):
@@ -116,7 +126,7 @@ def typeset_html(html, language=None):
             text = _typeset_escaped(part)
             vowel = text[:1] in VOWELS and not text.lower().startswith(NO_ELISION)
             if pending is not None and vowel:
-                out[pending] = _ELISION_AT_END.sub(lambda m: _elided(m.group(1)), out[pending])
+                out[pending] = _ELISION_AT_END.sub(_elided_match, out[pending])
             elif pending is not None and text[:1] in ":;?!»" and out[pending].endswith(" "):
                 out[pending] = out[pending].rstrip(" ") + NBSP
             text = _LEADING_PUNCT.sub(NBSP, text)
