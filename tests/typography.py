@@ -26,7 +26,12 @@ _CHECKS = (
     (re.compile(r"\d h \d"), "ordinary spaces in a time such as 23 h 59"),
     (re.compile(r"\d [€%]"), "ordinary space between a number and its unit"),
     (
-        re.compile(r"(?<![\w’'\-])(?:de|De|que|Que) (?!onze|oui)[AEIOUÉÈÊÎÔaeiouéèêîô]"),
+        re.compile(r"(?<![\w’'\-])(?:de|que) (?!onze|oui)[AEIOUÉÈÊÎÔaeiouéèêîô]"),
+        "no elision",
+    ),
+    # A capitalised "De" after a word is a name's particle ("Anne De Oliveira"), kept.
+    (
+        re.compile(r"(?m)(?:^|[.!?»]\s)\s*(?:De|Que) (?!onze|oui)[AEIOUÉÈÊÎÔaeiouéèêîô]"),
         "no elision",
     ),
     (re.compile(r"\w\(s\)|\w\(e\)s?\b"), "a plural or gender written with (s) or (e)"),
