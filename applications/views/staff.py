@@ -415,15 +415,7 @@ def bulk_assign(request, participation_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _back_to_dashboard(participation)
-    messages.success(
-        request,
-        ngettext(
-            "%(count)d affectation enregistrée.",
-            "%(count)d affectations enregistrées.",
-            created,
-        )
-        % {"count": created},
-    )
+    _report_assignments(request, created)
     if skipped:
         messages.warning(
             request,
@@ -435,6 +427,18 @@ def bulk_assign(request, participation_id):
             % {"count": len(skipped)},
         )
     return _back_to_dashboard(participation)
+
+
+def _report_assignments(request, created):
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d affectation enregistrée.",
+            "%(count)d affectations enregistrées.",
+            created,
+        )
+        % {"count": created},
+    )
 
 
 @require_POST
@@ -452,15 +456,7 @@ def spread_assignments(request, participation_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _back_to_dashboard(participation)
-    messages.success(
-        request,
-        ngettext(
-            "%(count)d affectation enregistrée.",
-            "%(count)d affectations enregistrées.",
-            created,
-        )
-        % {"count": created},
-    )
+    _report_assignments(request, created)
     if short:
         messages.warning(
             request,
