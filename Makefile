@@ -64,7 +64,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l fr -l en --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(BIN)/python manage.py makemessages -l fr -l en --ignore=.venv --ignore=staticfiles --no-obsolete --add-location=never
 
 # Regenerate both locks from pyproject.toml (pins every version): the runtime
 # dependencies in requirements.lock, the dev extra on top in requirements-dev.lock.
