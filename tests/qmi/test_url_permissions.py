@@ -101,6 +101,8 @@ RULES = {
     "staff:bulk_assign": "staff",
     "staff:spread_assignments": "staff",
     "staff:review_deadline": "staff",
+    "staff:attachment_view": "staff",
+    "staff:bulk_screen": "staff",
     # notifications
     "notifications:list": "login",
     "notifications:detail": "login",
