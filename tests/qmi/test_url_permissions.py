@@ -100,6 +100,17 @@ RULES = {
     "staff:bulk_assign": "staff",
     "staff:spread_assignments": "staff",
     "staff:review_deadline": "staff",
+    # auditions (shortlist, slots, bookings, jury)
+    "auditions:schedule": "staff",
+    "auditions:add_slot": "staff",
+    "auditions:delete_slot": "staff",
+    "auditions:invite": "staff",
+    "auditions:toggle_shortlist": "staff",
+    "auditions:jury": "staff",
+    "auditions:respond": "member",
+    "auditions:book": "member",
+    "auditions:decline": "member",
+    "auditions:calendar_file": "member",
     # notifications
     "notifications:list": "login",
     "notifications:detail": "login",
