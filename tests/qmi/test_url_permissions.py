@@ -100,6 +100,8 @@ RULES = {
     "staff:bulk_assign": "staff",
     "staff:spread_assignments": "staff",
     "staff:review_deadline": "staff",
+    "staff:attachment_view": "staff",
+    "staff:bulk_screen": "staff",
     # auditions (shortlist, slots, bookings, jury)
     "auditions:schedule": "staff",
     "auditions:add_slot": "staff",
