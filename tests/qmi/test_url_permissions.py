@@ -40,6 +40,7 @@ RULES = {
     "calls:commune_detail": "public",
     "calls:edition_list": "public",
     "calls:edition_detail": "public",
+    "calls:help": "public",
     "calls:team_invitation": "token",
     "backoffice:home": "admin",
     "backoffice:edition_list": "admin",
