@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from notifications.kinds import ALERTS, CALL_REMINDERS, unsubscribe_scope
+from notifications.kinds import ALERTS, CALL_REMINDERS, attachments_builder, unsubscribe_scope
 from notifications.models import OutboxMessage
 from qmi.typography import typeset, typeset_html
 
@@ -282,6 +282,11 @@ def build_email(message):
     )
     if html:
         email.attach_alternative(html, "text/html")
+    builder = attachments_builder(message.kind)
+    if builder is not None:
+        with translation.override(message.language):
+            for filename, content, mimetype in builder(message):
+                email.attach(filename, content, mimetype)
     return subject, email
 
 
