@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from notifications.kinds import ALERTS, CALL_REMINDERS, unsubscribe_scope
+from notifications.kinds import ALERTS, CALL_REMINDERS, attachments_builder, unsubscribe_scope
 from notifications.models import OutboxMessage
 from qmi.typography import typeset, typeset_html
 
@@ -293,6 +293,11 @@ def build_email(message):
     )
     if html:
         email.attach_alternative(html, "text/html")
+    builder = attachments_builder(message.kind)
+    if builder is not None:
+        with translation.override(message.language):
+            for filename, content, mimetype in builder(message):
+                email.attach(filename, content, mimetype)
     return subject, email
 
 
