@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "api",
     "privacy",
     "experimentations",
+    "auditions",
     "qmi",
 ]
 
@@ -220,6 +221,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.send_due_reminders",
         "schedule": 300.0,
     },
+    # Audition reminders, the day before each booked audition (once per booking).
+    "auditions-send-reminders": {"task": "auditions.send_audition_reminders", "schedule": 300.0},
 }
 
 AUTH_USER_MODEL = "accounts.User"
