@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -71,10 +71,7 @@ def invitation_cancel(request, pk, invitation_pk):
 
 
 def _after_acceptance():
-    try:
-        return reverse("staff:home")
-    except NoReverseMatch:
-        return reverse("home")
+    return reverse("staff:home")
 
 
 def invitation_accept(request, token):

@@ -161,3 +161,12 @@ def french_sort_key(value):
         c for c in unicodedata.normalize("NFKD", value.casefold()) if not unicodedata.combining(c)
     )
     return (base, value)
+
+
+def french_sorted(values, attribute=None):
+    """Sorted as a French reader expects (É with E), by ``attribute`` when given."""
+
+    def key(item):
+        return french_sort_key(getattr(item, attribute) if attribute else item)
+
+    return sorted(values, key=key)

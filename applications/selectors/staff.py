@@ -306,38 +306,3 @@ def call_results(call):
         )
         .order_by("commune__name")
     )
-
-
-@dataclass(frozen=True)
-class PublishedDecision:
-    commune: str
-    decision: str  # "selected", "waiting" or "not_selected"
-    label: str
-    motivation: str
-
-
-def published_decisions(application):
-    """The decisions a candidate may read: none before the call's results are published.
-
-    A row without a decision at publication time reads as "not selected"; an
-    ineligible one shows the screening reason.
-    """
-    if not application.call.results_published or application.is_draft:
-        return []
-    decisions = []
-    for target in application.targets.select_related("participation__commune").order_by(
-        "participation__commune__name"
-    ):
-        decision = target.decision or Decision.NOT_SELECTED
-        motivation = target.decision_motivation
-        if not motivation and target.eligibility == Eligibility.INELIGIBLE:
-            motivation = target.eligibility_reason
-        decisions.append(
-            PublishedDecision(
-                commune=target.participation.commune.name,
-                decision=decision,
-                label=str(Decision(decision).label),
-                motivation=motivation,
-            )
-        )
-    return decisions

@@ -31,10 +31,10 @@ from applications.selectors import candidate as selectors
 from applications.services import attachments as attachment_services
 from applications.services import drafting, organisations, submission
 from calls.models import Call
+from qmi.dates import paris_datetime
 from qmi.forms import parse_id
 from qmi.permissions import logged_in, rule
 from qmi.ratelimits import TOO_MANY_MAILS, allow_mail_to_unconfirmed
-from qmi.templatetags.qmi_tags import paris_datetime
 
 STASH_KEY = "applications_unsaved_post"
 # What an expired session may keep: the step form's fields, this many bytes at most.

@@ -1,32 +1,18 @@
 """Shared template helpers: Paris time, countdowns, query strings, French typography."""
 
-from zoneinfo import ZoneInfo
-
 from django import template
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from qmi.typography import elide, french_sort_key, is_french, typeset_html
+from qmi.dates import paris_datetime
+from qmi.typography import elide, french_sorted, is_french, typeset_html
 
 register = template.Library()
-PARIS = ZoneInfo("Europe/Paris")
 
 
-@register.filter
-def paris_datetime(value):
-    """ "17 mars 2025 à 23 h 59 (heure de Paris)", in the active language."""
-    if not value:
-        return ""
-    local = timezone.localtime(value, PARIS)
-    day = formats.date_format(local, "j F Y")
-    return _("%(day)s à %(hour)s h %(minute)s (heure de Paris)") % {
-        "day": day,
-        "hour": local.strftime("%H"),
-        "minute": local.strftime("%M"),
-    }
+register.filter(paris_datetime)  # qmi.dates: services and PDFs use it too
 
 
 def remaining_text(delta):
@@ -92,14 +78,7 @@ def typeset_filter(value):
     return mark_safe(typeset_html(conditional_escape(value)))  # noqa: S308
 
 
-@register.filter
-def french_sorted(values, attribute=None):
-    """Sorted as a French reader expects (É with E), by ``attribute`` when given."""
-
-    def key(item):
-        return french_sort_key(getattr(item, attribute) if attribute else item)
-
-    return sorted(values, key=key)
+register.filter(french_sorted)  # qmi.typography
 
 
 class TypesetNode(template.Node):
