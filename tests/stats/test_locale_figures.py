@@ -60,3 +60,21 @@ def test_amounts_follow_the_readers_locale(language, value, expected):
     with translation.override(language):
         rendered = template.render(Context({"value": value}))
     assert rendered.replace("\xa0", "\u202f") == expected
+
+
+def test_team_dashboard_progress_reads_in_the_readers_locale(client):
+    from django.urls import reverse
+
+    from tests.applications.staff_helpers import World
+
+    world = World()
+    targets = [world.application(world.a) for _ in range(3)]
+    world.submitted_review(targets[0], world.reviewer_a, [3, 3])
+    client.force_login(world.reviewer_a)
+    url = reverse("staff:dashboard", args=[world.a.pk])
+    french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "33\u202f%</progress>" in french
+    world.reviewer_a.preferred_language = "en"
+    world.reviewer_a.save()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "33%</progress>" in english and "33 %" not in plain(english)
