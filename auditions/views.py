@@ -5,7 +5,6 @@ ids, or another organisation's, give 404.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +24,7 @@ from auditions.permissions import (
     can_shortlist,
     can_view_auditions,
 )
+from qmi.permissions import logged_in, rule
 
 # -- commune teams -----------------------------------------------------------------
 
@@ -258,14 +258,14 @@ def _respond_page(request, entry, booking_form=None, decline_form=None, status=2
     )
 
 
-@login_required
+@rule(logged_in)
 def respond(request, entry_id):
     entry = selectors.get_entry_for_member(request.user, entry_id)
     return _respond_page(request, entry)
 
 
 @require_POST
-@login_required
+@rule(logged_in)
 def book(request, entry_id):
     entry = selectors.get_entry_for_member(request.user, entry_id)
     slots = selectors.free_slots(entry.target.participation)
@@ -288,7 +288,7 @@ def book(request, entry_id):
 
 
 @require_POST
-@login_required
+@rule(logged_in)
 def decline(request, entry_id):
     entry = selectors.get_entry_for_member(request.user, entry_id)
     form = DeclineForm(request.POST)
@@ -309,7 +309,7 @@ def decline(request, entry_id):
     return _respond_page(request, entry, decline_form=form, status=400)
 
 
-@login_required
+@rule(logged_in)
 def calendar_file(request, entry_id):
     """The booked audition as an .ics file, for the company's members."""
     entry = selectors.get_entry_for_member(request.user, entry_id)
