@@ -154,6 +154,11 @@ def _typeset_escaped(text):
     return typeset(text, "fr")
 
 
+def french_sorted(values, key=None):
+    """``values`` sorted as a French reader expects (É with E); ``key`` gives each one's text."""
+    return sorted(values, key=lambda item: french_sort_key(key(item) if key else item))
+
+
 def french_sort_key(value):
     """Sort key for French words: accents and case ignored first (É with E)."""
     value = str(value)
@@ -161,12 +166,3 @@ def french_sort_key(value):
         c for c in unicodedata.normalize("NFKD", value.casefold()) if not unicodedata.combining(c)
     )
     return (base, value)
-
-
-def french_sorted(values, attribute=None):
-    """Sorted as a French reader expects (É with E), by ``attribute`` when given."""
-
-    def key(item):
-        return french_sort_key(getattr(item, attribute) if attribute else item)
-
-    return sorted(values, key=key)
