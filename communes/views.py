@@ -38,7 +38,7 @@ def team(request, pk):
                 request,
                 _("Invitation envoyée à %(email)s.") % {"email": invitation.email},
             )
-            return redirect("backoffice:commune_team", pk=commune.pk)
+            return redirect("communes:team", pk=commune.pk)
     members, invitations = selectors.commune_team(commune)
     return render(
         request,
@@ -56,7 +56,7 @@ def member_remove(request, pk, membership_pk):
     messages.success(
         request, _("%(person)s ne fait plus partie de l'équipe.") % {"person": membership.user}
     )
-    return redirect("backoffice:commune_team", pk=pk)
+    return redirect("communes:team", pk=pk)
 
 
 @metropolis_admin_required
@@ -67,7 +67,7 @@ def invitation_cancel(request, pk, invitation_pk):
     messages.success(
         request, _("L'invitation de %(email)s est annulée.") % {"email": invitation.email}
     )
-    return redirect("backoffice:commune_team", pk=pk)
+    return redirect("communes:team", pk=pk)
 
 
 def _after_acceptance():

@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
 from django.forms import BaseFormSet
-from django.http import FileResponse, Http404, JsonResponse, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +32,7 @@ from applications.services import attachments as attachment_services
 from applications.services import drafting, organisations, submission
 from calls.models import Call
 from qmi.dates import paris_datetime
+from qmi.files import private_file_response
 from qmi.forms import parse_id
 from qmi.permissions import logged_in, rule
 from qmi.ratelimits import TOO_MANY_MAILS, allow_mail_to_unconfirmed
@@ -655,15 +656,9 @@ def attachment_delete(request, pk, attachment_pk):
 @rule(logged_in)
 def attachment_download(request, pk):
     attachment: Attachment = selectors.attachment_for_download(request.user, pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return private_file_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # Receipt and withdrawal.

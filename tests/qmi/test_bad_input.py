@@ -37,7 +37,7 @@ def test_team_invitation(client, admin_user):
     commune = CommuneFactory()
     client.force_login(admin_user)
     response = client.post(
-        reverse("backoffice:commune_team", args=[commune.pk]),
+        reverse("communes:team", args=[commune.pk]),
         {"email": LONG_EMAIL, "role": "reviewer"},
     )
     _refused_with_a_message(response)
