@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "api",
     "privacy",
     "experimentations",
+    "questions",
     "qmi",
 ]
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("stats.urls")),
     path("api/", include("api.urls")),
     path("experimentations/", include("experimentations.urls")),
+    path("questions/", include("questions.urls")),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("accessibilite/", views.accessibility, name="accessibility"),

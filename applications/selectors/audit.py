@@ -169,12 +169,15 @@ def _call_entries(call):
 
 
 def audit_entries(call):
-    """Every audited event of a call, newest first (4 queries whatever the volume)."""
+    """Every audited event of a call, newest first (6 queries whatever the volume)."""
+    from questions.selectors import audit_entries as question_entries
+
     entries = [
         *_target_entries(call),
         *_review_entries(call),
         *_participation_entries(call),
         *_call_entries(call),
+        *question_entries(call),
     ]
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
