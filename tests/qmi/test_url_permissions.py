@@ -40,6 +40,7 @@ RULES = {
     "calls:commune_detail": "public",
     "calls:edition_list": "public",
     "calls:edition_detail": "public",
+    "calls:help": "public",
     "calls:team_invitation": "token",
     "backoffice:home": "admin",
     "backoffice:edition_list": "admin",
@@ -100,6 +101,8 @@ RULES = {
     "staff:bulk_assign": "staff",
     "staff:spread_assignments": "staff",
     "staff:review_deadline": "staff",
+    "staff:attachment_view": "staff",
+    "staff:bulk_screen": "staff",
     # notifications
     "notifications:list": "login",
     "notifications:detail": "login",
