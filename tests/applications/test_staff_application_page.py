@@ -13,7 +13,7 @@ from tests.typography import plain
 pytestmark = pytest.mark.django_db
 
 
-def _page_with(world, count, client, django_assert_max_num_queries, bound=21):
+def _page_with(world, count, client, django_assert_max_num_queries, bound=22):  # +1: questions
     target_a, _target_b = world.application(world.a, world.b)
     for n in range(count):
         reviewer = UserFactory()
