@@ -103,6 +103,17 @@ RULES = {
     "staff:review_deadline": "staff",
     "staff:attachment_view": "staff",
     "staff:bulk_screen": "staff",
+    # auditions (shortlist, slots, bookings, jury)
+    "auditions:schedule": "staff",
+    "auditions:add_slot": "staff",
+    "auditions:delete_slot": "staff",
+    "auditions:invite": "staff",
+    "auditions:toggle_shortlist": "staff",
+    "auditions:jury": "staff",
+    "auditions:respond": "member",
+    "auditions:book": "member",
+    "auditions:decline": "member",
+    "auditions:calendar_file": "member",
     # notifications
     "notifications:list": "login",
     "notifications:detail": "login",
