@@ -18,6 +18,7 @@ __all__ = [
     "ask_refusal",
     "can_answer",
     "can_ask",
+    "can_view_question",
     "can_view_team_questions",
     "is_organisation_member",
 ]
@@ -47,6 +48,14 @@ def is_organisation_member(user, application):
 def can_view_team_questions(user, target):
     """The team of this target's commune sees its own questions (admins outside it don't)."""
     return target.participation.commune_id in roles_of(user).staff_communes
+
+
+def can_view_question(user, question):
+    """The asking commune's team (while the application is theirs to see: the selectors
+    check that) and the applicant organisation's members."""
+    return can_view_team_questions(user, question.target) or is_organisation_member(
+        user, question.target.application
+    )
 
 
 def _closed(participation):

@@ -1,7 +1,6 @@
 """Questions to candidates: the team's thread, the candidate's threads, answers, files."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import OperationalError
 from django.http import FileResponse
@@ -11,9 +10,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from qmi.permissions import rule, scoped
 from questions import selectors, services
 from questions.forms import AnswerForm, QuestionForm, answer_prefix
-from questions.permissions import can_answer, can_ask
+from questions.permissions import (
+    can_answer,
+    can_ask,
+    can_view_question,
+    can_view_team_questions,
+    is_organisation_member,
+)
+
+# Loaders answer 404 outside the user's scope (another commune, a forged id).
+TEAM_TARGET = ("target_id", selectors.get_team_target)
+QUESTION = ("pk", selectors.get_question)
 
 BUSY = gettext_lazy(
     "La plateforme enregistrait une autre modification au même instant : rien n'a été "
@@ -45,17 +55,16 @@ def _team_page(request, target, form=None, status=200):
     )
 
 
-@login_required
-def team_list(request, target_id):
+@rule(can_view_team_questions, target=TEAM_TARGET)
+def team_list(request, target):
     """The questions the viewer's commune asked about one application."""
-    target = selectors.get_team_target(request.user, target_id)
     return _team_page(request, target)
 
 
 @require_POST
-@login_required
-def ask(request, target_id):
-    target = selectors.get_team_target(request.user, target_id)
+@rule(can_view_team_questions, target=TEAM_TARGET)
+def ask(request, target):
+    """The service asks the rest of the rule (no conflict, selection open) under its lock."""
     form = QuestionForm(request.POST)
     if form.is_valid():
         try:
@@ -73,10 +82,9 @@ def ask(request, target_id):
     return _team_page(request, target, form, status=400)
 
 
-@login_required
-def application_list(request, application_id):
+@rule(is_organisation_member, application=("application_id", selectors.get_member_application))
+def application_list(request, application):
     """Every question about one of my organisation's applications, by commune."""
-    application = selectors.get_member_application(request.user, application_id)
     questions = selectors.annotate_permissions(
         request.user, selectors.application_threads(request.user, application)
     )
@@ -114,17 +122,16 @@ def _staff_communes(user):
     return roles_of(user).staff_communes
 
 
-@login_required
-def detail(request, pk):
+@rule(can_view_question, question=QUESTION)
+def detail(request, question):
     """One question and its answers, for its commune's team and the organisation."""
-    question = selectors.get_question(request.user, pk)
     return _detail(request, question)
 
 
 @require_POST
-@login_required
-def answer(request, pk):
-    question = selectors.get_question(request.user, pk)
+@rule(can_view_question, question=QUESTION)
+def answer(request, question):
+    """The service asks the rest of the rule (a member, the thread still open) under its lock."""
     form = AnswerForm(request.POST, request.FILES, prefix=answer_prefix(question))
     if form.is_valid():
         try:
@@ -148,9 +155,8 @@ def answer(request, pk):
     return _detail(request, question, form, status=400)
 
 
-@login_required
-def attachment_download(request, pk):
-    attachment = selectors.attachment_for_download(request.user, pk)
+@rule(scoped, attachment=("pk", selectors.attachment_for_download))
+def attachment_download(request, attachment):
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
