@@ -146,6 +146,13 @@ RULES = {
     "experimentations:survey_results": "admin",
     "experimentations:survey_export": "admin",
     "experimentations:survey_send": "admin",
+    # questions to candidates (questions.permissions: the asking commune's team, the members)
+    "questions:team_list": "staff",
+    "questions:ask": "staff",
+    "questions:application_list": "member",
+    "questions:detail": "login",
+    "questions:answer": "member",
+    "questions:attachment_download": "login",
     # statistics and open data
     "stats:index": "public",
     "stats:edition": "public",
