@@ -24,8 +24,9 @@ def _with_content(queryset):
             "targets",
             queryset=ApplicationTarget.objects.select_related("participation__commune"),
         ),
-        "attachments",
+        Prefetch("attachments", queryset=Attachment.objects.select_related("document_type")),
         "challenges",
+        "call__document_types",
     )
 
 
@@ -108,12 +109,29 @@ def recap(application):
         "impact": field_answers(application, IMPACT_FIELDS),
         "budget": field_answers(application, BUDGET_FIELDS),
         "pieces": [
-            (attachment.get_kind_display().capitalize(), attachment.original_name)
+            (attachment.label[:1].upper() + attachment.label[1:], attachment.original_name)
             for attachment in application.attachments.all()
         ]
         or [(_("Pièces jointes"), "")],
     }
     return [{"step": step, "answers": answers[step.slug]} for step in STEPS if step.slug in answers]
+
+
+def documents_asked(application):
+    """[(label, description, provided)]: the pitch deck, then each document the call asks for."""
+    attachments = list(application.attachments.all())
+    provided = {a.document_type_id for a in attachments}
+    return [
+        (
+            _("La présentation (pitch deck) en PDF"),
+            "",
+            any(a.kind == Attachment.Kind.PITCH_DECK for a in attachments),
+        ),
+        *(
+            (document.name, document.description, document.pk in provided)
+            for document in application.call.document_types.all()
+        ),
+    ]
 
 
 @dataclass(frozen=True)
@@ -131,9 +149,11 @@ def published_decisions(application):
     if not application.decisions_published:
         return []
     decisions = []
-    for target in application.targets.select_related("participation__commune").order_by(
-        "participation__commune__name"
-    ):
+    # The prefetched targets when the caller has them (a list of applications).
+    targets = sorted(
+        application.targets.all(), key=lambda target: target.participation.commune.name
+    )
+    for target in targets:
         decision = target.published_decision
         motivation = target.decision_motivation
         if not motivation and target.eligibility == ApplicationTarget.Eligibility.INELIGIBLE:
