@@ -169,8 +169,9 @@ def _call_entries(call):
 
 
 def audit_entries(call):
-    """Every audited event of a call, newest first (5 queries whatever the volume)."""
+    """Every audited event of a call, newest first (7 queries whatever the volume)."""
     from auditions.selectors import jury_audit_entries
+    from questions.selectors import audit_entries as question_entries
 
     entries = [
         *_target_entries(call),
@@ -178,6 +179,7 @@ def audit_entries(call):
         *_participation_entries(call),
         *_call_entries(call),
         *jury_audit_entries(call),
+        *question_entries(call),
     ]
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
