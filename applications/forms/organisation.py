@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Organisation, OrganisationMembership
+from applications.validators import phone_to_e164
 from qmi import forms as qmi_forms
 
 
@@ -37,11 +38,18 @@ class OrganisationForm(forms.ModelForm):
             "address": forms.Textarea(attrs={"rows": 3}),
             "country": forms.Select(attrs={"autocomplete": "country"}),
             "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "contact_phone": forms.TextInput(attrs={"autocomplete": "tel"}),
+            "contact_phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
         }
 
     def clean_siret(self):
         return "".join(self.cleaned_data.get("siret", "").split())
+
+    def clean_contact_phone(self):
+        """Stored in E.164; a number without "+" is read in the organisation's country."""
+        value = self.cleaned_data.get("contact_phone", "").strip()
+        if not value:
+            return ""
+        return phone_to_e164(value, str(self.cleaned_data.get("country") or ""))
 
 
 class InvitationForm(forms.Form):

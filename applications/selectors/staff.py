@@ -378,9 +378,11 @@ def published_decisions(application):
     if not application.call.results_published or application.is_draft:
         return []
     decisions = []
-    for target in application.targets.select_related("participation__commune").order_by(
-        "participation__commune__name"
-    ):
+    # The prefetched targets when the caller has them (a list of applications).
+    targets = sorted(
+        application.targets.all(), key=lambda target: target.participation.commune.name
+    )
+    for target in targets:
         decision = target.decision or Decision.NOT_SELECTED
         motivation = target.decision_motivation
         if not motivation and target.eligibility == Eligibility.INELIGIBLE:

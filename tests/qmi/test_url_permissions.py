@@ -59,6 +59,7 @@ RULES = {
     "backoffice:call_create": "admin",
     "backoffice:call_detail": "admin",
     "backoffice:call_edit": "admin",
+    "backoffice:call_documents": "admin",
     "backoffice:call_publish": "admin",
     "backoffice:call_unpublish": "admin",
     # applications, candidate side
@@ -77,6 +78,7 @@ RULES = {
     "applications:attachment_delete": "member",
     "applications:attachment_download": "login",
     "applications:receipt": "member",
+    "applications:receipt_pdf": "member",
     "applications:withdraw": "member",
     # applications, staff side
     "staff:home": "staff",
