@@ -166,7 +166,6 @@ def dispatch(message_id):
 
     Never raises: it runs after COMMIT, inside the request that made the change.
     """
-    global _broker_down_until
     from notifications.tasks import deliver_message
 
     if time.time() < _broker_down_until:
@@ -175,8 +174,7 @@ def dispatch(message_id):
     try:
         deliver_message.delay(message_id)
     except (KombuOperationalError, OSError):
-        if not deliver_message.app.conf.task_always_eager:
-            _broker_down_until = time.time() + BROKER_BACKOFF_SECONDS
+        _note_broker_down(deliver_message)
         logger.warning("Broker unavailable; outbox message %s left for the sweep", message_id)
         return False
     except Exception:  # noqa: BLE001 - the change is committed; the sweep or an admin retries
