@@ -175,7 +175,7 @@ def test_call_form_errors_are_400_and_keep_the_input(client, admin_user):
     response = client.post(reverse("backoffice:call_create"), data)
     html = plain(response.content.decode())
     assert response.status_code == 400
-    assert "La date limite doit être postérieure" in html
+    assert "La date limite doit venir après l'ouverture" in html
     assert "Indiquez des nombres d'heures" in html
     assert 'value="Appel de test"' in html and "Faut-il un SIRET ?" in html
     assert 'href="#id_closes_at"' in html  # the error summary links to the field
