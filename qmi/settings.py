@@ -438,6 +438,9 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
     "UNAUTHENTICATED_USER": None,
 }
+# The same count for allauth's rate limits (log-in, sign-up, password reset):
+# behind a proxy, REMOTE_ADDR is the proxy's for every visitor.
+ALLAUTH_TRUSTED_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"]
 SPECTACULAR_SETTINGS = {
     "TITLE": "API des Quartiers Métropolitains d'Innovation",
     "DESCRIPTION": (

@@ -2,6 +2,8 @@
 submitted application must stay complete, so its required fields are enforced."""
 
 from django import forms
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, ManagementForm
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, ApplicationTarget, Attachment
@@ -22,10 +24,6 @@ class StepForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = strict
-
-    def apply(self, application, now):
-        for name in self._meta.fields:
-            setattr(application, name, self.cleaned_data[name])
 
 
 class ProjectForm(StepForm):
@@ -92,9 +90,8 @@ class TargetsForm(forms.Form):
         self.fields["challenges"].queryset = Challenge.objects.filter(
             participation__in=participations
         ).select_related("participation__commune")
-        self.fields["challenges"].label_from_instance = lambda c: (
-            f"{c.participation.commune.name} : {c.title}"
-        )
+        # Shown under their commune's name (see challenge_groups).
+        self.fields["challenges"].label_from_instance = lambda c: c.title
         if not self.is_bound:
             self.initial = {
                 "participations": [t.participation_id for t in application.targets.all()],
@@ -113,11 +110,34 @@ class TargetsForm(forms.Form):
             )
         return cleaned
 
-    def apply(self, application, now):
-        from applications.services.drafting import set_targets
+    def chosen_participations(self):
+        """The ids of the communes ticked in this form (posted, or saved)."""
+        if self.is_bound:
+            values = self.data.getlist(self.add_prefix("participations"))
+        else:
+            values = self.initial.get("participations", [])
+        return {str(value) for value in values}
 
-        set_targets(application, self.cleaned_data["participations"], now)
-        application.challenges.set(self.cleaned_data["challenges"])
+    def challenge_groups(self):
+        """[(participation, its challenge checkboxes, chosen)] in commune order.
+
+        Only the challenges of the communes ticked are offered: the others stay
+        hidden (shown as soon as their commune is ticked, by script or after saving).
+        """
+        by_participation = {}
+        for challenge in self.fields["challenges"].queryset:
+            by_participation[str(challenge.pk)] = challenge.participation_id
+        boxes = {}
+        for box in self["challenges"]:
+            participation_id = by_participation.get(str(box.data["value"]))
+            boxes.setdefault(participation_id, []).append(box)
+        chosen = self.chosen_participations()
+        self.challenges_shown = any(str(pk) in chosen for pk in boxes)
+        return [
+            (participation, boxes[participation.pk], str(participation.pk) in chosen)
+            for participation in self.fields["participations"].queryset
+            if participation.pk in boxes
+        ]
 
 
 class ExperimentForm(forms.ModelForm):
@@ -133,45 +153,66 @@ class ExperimentForm(forms.ModelForm):
         labels = {"experiment_duration_months": _("Durée (en mois, 18 au plus)")}
 
 
-class ExperimentsForm:
-    """One experiment form per targeted commune, validated and applied together."""
+class BaseExperimentFormSet(forms.BaseFormSet):
+    """One experiment form per targeted commune.
 
-    def __init__(self, data=None, *, application, strict=False):
+    The forms are the application's targets, read from the database, never
+    counted from the post: no management form travels, and each form keeps the
+    prefix ``t<target id>`` so that a post names the commune it is about.
+    """
+
+    def __init__(self, data=None, *, application, strict=False, **kwargs):
         self.application = application
-        self.is_bound = data is not None
-        self.forms = []
-        for target in application.targets.all():
-            form = ExperimentForm(data, instance=target, prefix=f"t{target.pk}")
-            for field in form.fields.values():
-                field.required = strict
-            form.commune = target.participation.commune
-            self.forms.append(form)
+        self.strict = strict
+        self.targets = list(application.targets.select_related("participation__commune"))
+        super().__init__(data, prefix="t", **kwargs)
 
-    def is_valid(self):
-        return all([form.is_valid() for form in self.forms])
+    @cached_property
+    def management_form(self):
+        count = len(self.targets)
+        form = ManagementForm(
+            {
+                f"{self.prefix}-{TOTAL_FORM_COUNT}": count,
+                f"{self.prefix}-{INITIAL_FORM_COUNT}": count,
+            },
+            prefix=self.prefix,
+        )
+        form.full_clean()
+        return form
 
-    def __iter__(self):
-        for form in self.forms:
-            yield from form
+    def total_form_count(self):
+        return len(self.targets)
 
-    def non_field_errors(self):
-        return []
+    def initial_form_count(self):
+        return len(self.targets)
 
-    @property
-    def errors(self):
+    def add_prefix(self, index):
+        if isinstance(index, int):
+            return f"{self.prefix}{self.targets[index].pk}"
+        return super().add_prefix(index)
+
+    def get_form_kwargs(self, index):
+        return {"instance": self.targets[index]}
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        for field in form.fields.values():
+            field.required = self.strict
+        form.commune = self.targets[i].participation.commune
+        return form
+
+    def field_errors(self):
+        """{posted field name: [errors]}, for the autosave's answer."""
         return {
-            f"{form.prefix}-{name}": errors
+            form.add_prefix(name): errors
             for form in self.forms
             for name, errors in form.errors.items()
         }
 
-    def apply(self, application, now):
-        for form in self.forms:
-            target = form.instance
-            # Only the experiment fields: screening and decisions stay untouched.
-            ApplicationTarget.objects.filter(pk=target.pk, application=application).update(
-                **{name: form.cleaned_data[name] for name in EXPERIMENT_FIELDS}
-            )
+
+ExperimentFormSet = forms.formset_factory(
+    ExperimentForm, formset=BaseExperimentFormSet, extra=0, can_delete=False
+)
 
 
 class AcceptanceForm(forms.Form):
@@ -196,16 +237,6 @@ class AcceptanceForm(forms.Form):
                 "accept_privacy": bool(application.accepted_privacy_at),
             }
 
-    def apply(self, application, now):
-        application.accepted_rules_at = (
-            (application.accepted_rules_at or now) if self.cleaned_data["accept_rules"] else None
-        )
-        application.accepted_privacy_at = (
-            (application.accepted_privacy_at or now)
-            if self.cleaned_data["accept_privacy"]
-            else None
-        )
-
 
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(
@@ -228,10 +259,24 @@ def form_for_step(step, application, data=None, files=None):
     if step == "communes":
         return TargetsForm(data, application=application, strict=strict)
     if step == "experimentation":
-        return ExperimentsForm(data, application=application, strict=strict)
+        return ExperimentFormSet(data, application=application, strict=strict)
     if step == "validation":
         return AcceptanceForm(data, application=application, strict=strict)
     if step == "pieces":
         return AttachmentForm(data, files)
     form_class = {"projet": ProjectForm, "impact": ImpactForm, "budget": BudgetForm}[step]
     return form_class(data, instance=application, strict=strict)
+
+
+def changes_of(form):
+    """What a valid step form asks to change, as plain data for ``drafting.save_step``."""
+    if isinstance(form, forms.BaseFormSet):
+        return {sub.instance.pk: sub.cleaned_data for sub in form.forms}
+    return dict(form.cleaned_data)
+
+
+def errors_of(form):
+    """{posted field name: [errors]} of a step form or formset."""
+    if isinstance(form, forms.BaseFormSet):
+        return form.field_errors()
+    return form.errors

@@ -2,6 +2,8 @@
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from applications.models import Application, ApplicationTarget, Attachment, Organisation
 
@@ -51,3 +53,62 @@ def attachment_for_download(user, pk):
 
 def revisions_of(application):
     return application.revisions.select_related("author").order_by("-number")
+
+
+def recap(application):
+    """Every answer of the application, step by step, for the recap before submission.
+
+    [{"step": Step, "answers": [(label, value)]}], the validation step excluded (its
+    form is on the page). Values are plain text ("" when not answered yet); uses the
+    prefetched targets, challenges and attachments.
+    """
+    from applications.services.drafting import (
+        BUDGET_FIELDS,
+        EXPERIMENT_FIELDS,
+        IMPACT_FIELDS,
+        PROJECT_FIELDS,
+        STEPS,
+    )
+
+    def field_answers(instance, names, suffix=""):
+        answers = []
+        for name in names:
+            field = instance._meta.get_field(name)
+            value = getattr(instance, name)
+            if field.choices and value:
+                value = getattr(instance, f"get_{name}_display")()
+            elif name == "budget_cost" and value is not None:
+                value = f"{number_format(value, force_grouping=True)} €"
+            label = str(field.verbose_name)
+            answers.append((label[:1].upper() + label[1:] + suffix, "" if value is None else value))
+        return answers
+
+    targets = list(application.targets.all())
+    answers = {
+        "communes": [
+            (
+                _("Communes ciblées"),
+                ", ".join(
+                    f"{t.participation.commune.name} – {t.participation.quarter_name}"
+                    for t in targets
+                ),
+            ),
+            (_("Défis"), ", ".join(c.title for c in application.challenges.all())),
+        ],
+        "projet": field_answers(application, PROJECT_FIELDS),
+        "experimentation": [
+            answer
+            for target in targets
+            for answer in field_answers(
+                target, EXPERIMENT_FIELDS, f" ({target.participation.commune.name})"
+            )
+        ],
+        "impact": field_answers(application, IMPACT_FIELDS),
+        "budget": field_answers(application, BUDGET_FIELDS),
+        "pieces": [
+            (attachment.get_kind_display().capitalize(), attachment.original_name)
+            for attachment in application.attachments.all()
+        ]
+        or [(_("Pièces jointes"), "")],
+    }
+    return [{"step": step, "answers": answers[step.slug]} for step in STEPS if step.slug in answers]

@@ -201,17 +201,55 @@ def lock_for_edit(*, application, user, expected_version=None, now=None):
     return locked
 
 
-def save_step(*, application, user, form, expected_version, now=None):
-    """Apply a validated step form to the application; return the saved application."""
+def save_step(*, application, user, step, changes, expected_version, now=None):
+    """Write a step's validated ``changes``; return the saved application.
+
+    ``changes`` is the step form's cleaned data (for the experiments, one dict
+    per target id): forms validate, this writes.
+    """
+    now = now or timezone.now()
     with transaction.atomic():
         locked = lock_for_edit(
             application=application, user=user, expected_version=expected_version, now=now
         )
-        form.apply(locked, now=now or timezone.now())
+        apply_step(locked, step, changes, now)
         locked.save()
         if locked.state == Application.State.SUBMITTED:
             record_revision(locked, user)
     return locked
+
+
+def apply_step(application, step, changes, now):
+    """Set a step's answers on a locked application (saved by the caller)."""
+    if step == "communes":
+        set_targets(application, changes["participations"], now)
+        application.challenges.set(changes["challenges"])
+    elif step == "experimentation":
+        set_experiments(application, changes)
+    elif step == "validation":
+        application.accepted_rules_at = (
+            (application.accepted_rules_at or now) if changes["accept_rules"] else None
+        )
+        application.accepted_privacy_at = (
+            (application.accepted_privacy_at or now) if changes["accept_privacy"] else None
+        )
+    else:
+        fields = {"projet": PROJECT_FIELDS, "impact": IMPACT_FIELDS, "budget": BUDGET_FIELDS}[step]
+        for name in fields:
+            setattr(application, name, changes[name])
+
+
+def set_experiments(application, experiments):
+    """``experiments``: {target id: experiment fields}, for the application's own targets.
+
+    Only the experiment fields are written: screening and decisions stay untouched.
+    """
+    from applications.models import ApplicationTarget
+
+    for target_id, fields in experiments.items():
+        ApplicationTarget.objects.filter(pk=target_id, application=application).update(
+            **{name: fields[name] for name in EXPERIMENT_FIELDS}
+        )
 
 
 def set_targets(application, participations, now):

@@ -1,5 +1,6 @@
 """Candidate pages: organisations, the multi-step application, submission, files."""
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
@@ -7,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
+from django.forms import BaseFormSet
 from django.http import FileResponse, Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.forms.application import AttachmentForm, form_for_step
+from applications.forms.application import AttachmentForm, changes_of, errors_of, form_for_step
 from applications.forms.organisation import InvitationForm, OrganisationForm, StartApplicationForm
 from applications.models import Application, Attachment
 from applications.permissions.candidate import (
@@ -369,21 +371,39 @@ def start(request, call_slug):
 # The application: overview, steps, autosave.
 
 
-def _step_context(application, step, form, version, **extra):
+def _step_context(application, step, form, version, *, unsaved=False):
+    """What every step page shows. ``unsaved``: this page carries input that is not
+    saved (a refused or conflicting save, a restored post), so its step is not
+    counted as complete whatever the database says."""
+    steps = drafting.checklist(application)
+    if unsaved:
+        pending = _("vos dernières saisies de cette étape ne sont pas enregistrées")
+        steps = [
+            (each, [*missing, pending] if each.slug == step else missing) for each, missing in steps
+        ]
     return {
         "application": application,
         "step": step,
         "step_label": drafting.STEPS[drafting.STEP_SLUGS.index(step)].label,
-        "done": drafting.completed_steps(application),
-        "steps": drafting.checklist(application),
+        "done": sum(1 for _each, missing in steps if not missing),
+        "steps": steps,
         "step_index": drafting.STEP_SLUGS.index(step) + 1,
         "step_count": len(drafting.STEPS),
         "form": form,
+        "is_formset": isinstance(form, BaseFormSet),
         "version": version,
         "editable": application._editable,
         "next_step": drafting.next_step(step),
-        **extra,
     }
+
+
+def _render_step(request, application, step, form, version, *, status=200, unsaved=None):
+    """A step page; a refused save (status other than 200) is never shown as saved."""
+    unsaved = status != 200 if unsaved is None else unsaved
+    context = _step_context(application, step, form, version, unsaved=unsaved)
+    if step == "validation":
+        context["recap"] = selectors.recap(application)
+    return render(request, f"applications/steps/{step}.html", context, status=status)
 
 
 @login_required
@@ -422,100 +442,132 @@ def _posted_version(request):
 
 @login_required_keeping_post
 def step(request, pk, step):
+    """A step of the application: shown (GET), saved (POST) or autosaved (POST, JSON).
+
+    The attachments step has its own upload and delete views.
+    """
     if step not in drafting.STEP_SLUGS:
         raise Http404
     application = selectors.application_for_member(request.user, pk)
     application._editable = can_edit_application(request.user, application)
-    autosave = bool(request.headers.get("X-Autosave"))
-    version = application.version
-    status = 200
     if request.method == "POST" and step != "pieces":
-        if not application._editable:
-            message = _unchangeable_message(application)
-            if autosave:
-                return JsonResponse({"error": message}, status=403)
-            messages.error(request, message)
-            return redirect("applications:detail", pk=application.pk)
-        form = form_for_step(step, application, request.POST)
-        if form.is_valid():
-            try:
-                saved = drafting.save_step(
-                    application=application,
-                    user=request.user,
-                    form=form,
-                    expected_version=_posted_version(request),
-                )
-            except drafting.DraftConflict as conflict:
-                version = conflict.current.version
-                status = 409
-                message = _(
-                    "%(who)s a enregistré cette candidature pendant que vous la modifiiez. "
-                    "Vos saisies ci-dessous n'ont pas encore été enregistrées : vérifiez-les, "
-                    "puis enregistrez à nouveau pour remplacer l'autre version."
-                ) % {
-                    "who": conflict.current.updated_by.display_name
-                    if conflict.current.updated_by
-                    else _("Un autre membre")
-                }
-                if autosave:
-                    return JsonResponse({"error": message, "conflict": True}, status=409)
-                messages.warning(request, message)
-            except OperationalError:
-                # SQLite refuses a second writer instead of queueing it: same answer
-                # as a conflict, nothing typed is lost.
-                status = 409
-                message = _(
-                    "Un autre membre enregistrait cette candidature au même instant : "
-                    "vos saisies ne sont pas encore enregistrées, enregistrez à nouveau."
-                )
-                if autosave:
-                    return JsonResponse({"error": message, "conflict": True}, status=409)
-                messages.warning(request, message)
-            except ValidationError as error:
-                if autosave:
-                    return JsonResponse({"error": " ".join(error.messages)}, status=400)
-                messages.error(request, " ".join(error.messages))
-                return redirect("applications:detail", pk=application.pk)
-            else:
-                if autosave:
-                    return JsonResponse(
-                        {
-                            "version": saved.version,
-                            "saved_at": timezone.localtime(saved.updated_at).strftime("%H:%M:%S"),
-                        }
-                    )
-                return _after_save(request, saved, step)
-        else:
-            status = 400
-            if autosave:
-                return JsonResponse(
-                    {
-                        "error": _("Certaines saisies ne sont pas valides : corrigez-les."),
-                        "errors": form.errors,
-                    },
-                    status=400,
-                )
-    else:
-        stashed = _stashed_data(request)
-        if stashed is not None and step != "pieces":
-            form = form_for_step(step, application, stashed)
-            form.is_valid()
-            version = _int_or(stashed.get("version"), version)
-            messages.info(
-                request,
-                _(
-                    "Les saisies envoyées avant l'expiration de votre session ont été "
-                    "récupérées ci-dessous : vérifiez-les et enregistrez."
-                ),
+        if request.headers.get("X-Autosave"):
+            return _autosave_step(request, application, step)
+        return _post_step(request, application, step)
+    return _show_step(request, application, step)
+
+
+@dataclass
+class _Refusal:
+    """Why a valid step form was not saved."""
+
+    message: str
+    status: int
+    conflict: bool = False
+    version: int | None = None  # the version to post next, when another member saved
+
+
+def _save_step(request, application, step, form):
+    """Save a valid form: the saved application, or a _Refusal."""
+    try:
+        return drafting.save_step(
+            application=application,
+            user=request.user,
+            step=step,
+            changes=changes_of(form),
+            expected_version=_posted_version(request),
+        )
+    except drafting.DraftConflict as conflict:
+        who = conflict.current.updated_by
+        return _Refusal(
+            _(
+                "%(who)s a enregistré cette candidature pendant que vous la modifiiez. "
+                "Vos saisies ci-dessous n'ont pas encore été enregistrées : vérifiez-les, "
+                "puis enregistrez à nouveau pour remplacer l'autre version."
             )
-        else:
-            form = form_for_step(step, application)
-    return render(
-        request,
-        f"applications/steps/{step}.html",
-        _step_context(application, step, form, version),
-        status=status,
+            % {"who": who.display_name if who else _("Un autre membre")},
+            status=409,
+            conflict=True,
+            version=conflict.current.version,
+        )
+    except OperationalError:
+        # SQLite refuses a second writer instead of queueing it: same answer
+        # as a conflict, nothing typed is lost.
+        return _Refusal(
+            _(
+                "Un autre membre enregistrait cette candidature au même instant : "
+                "vos saisies ne sont pas encore enregistrées, enregistrez à nouveau."
+            ),
+            status=409,
+            conflict=True,
+        )
+    except ValidationError as error:
+        return _Refusal(" ".join(error.messages), status=400)
+
+
+def _autosave_step(request, application, step):
+    """The script's background save: JSON in every case, never a page."""
+    if not application._editable:
+        return JsonResponse({"error": _unchangeable_message(application)}, status=403)
+    form = form_for_step(step, application, request.POST)
+    if not form.is_valid():
+        return JsonResponse(
+            {
+                "error": _("Certaines saisies ne sont pas valides : corrigez-les."),
+                "errors": errors_of(form),
+            },
+            status=400,
+        )
+    saved = _save_step(request, application, step, form)
+    if isinstance(saved, _Refusal):
+        body = {"error": saved.message}
+        if saved.conflict:
+            body["conflict"] = True
+        return JsonResponse(body, status=saved.status)
+    return JsonResponse(
+        {
+            "version": saved.version,
+            "saved_at": timezone.localtime(saved.updated_at).strftime("%H:%M:%S"),
+        }
     )
+
+
+def _post_step(request, application, step):
+    """The buttons: save, then go on; on a refusal, the page again with what was typed."""
+    if not application._editable:
+        messages.error(request, _unchangeable_message(application))
+        return redirect("applications:detail", pk=application.pk)
+    form = form_for_step(step, application, request.POST)
+    if not form.is_valid():
+        return _render_step(request, application, step, form, application.version, status=400)
+    saved = _save_step(request, application, step, form)
+    if not isinstance(saved, _Refusal):
+        return _after_save(request, saved, step)
+    if not saved.conflict:
+        messages.error(request, saved.message)
+        return redirect("applications:detail", pk=application.pk)
+    messages.warning(request, saved.message)
+    version = saved.version if saved.version is not None else application.version
+    return _render_step(request, application, step, form, version, status=409)
+
+
+def _show_step(request, application, step):
+    """The step as saved, or with the post an expired session kept (not saved yet)."""
+    stashed = _stashed_data(request)
+    if stashed is None or step == "pieces":
+        form = form_for_step(step, application)
+        return _render_step(request, application, step, form, application.version)
+    form = form_for_step(step, application, stashed)
+    form.is_valid()
+    messages.info(
+        request,
+        _(
+            "Les saisies envoyées avant l'expiration de votre session ont été "
+            "récupérées ci-dessous : vérifiez-les et enregistrez."
+        ),
+    )
+    version = _int_or(stashed.get("version"), application.version)
+    return _render_step(request, application, step, form, version, unsaved=True)
 
 
 def _unchangeable_message(application):
@@ -583,12 +635,7 @@ def attachment_upload(request, pk):
         else:
             messages.success(request, _("Fichier ajouté."))
             return redirect("applications:step", pk=application.pk, step="pieces")
-    return render(
-        request,
-        "applications/steps/pieces.html",
-        _step_context(application, "pieces", form, application.version),
-        status=400,
-    )
+    return _render_step(request, application, "pieces", form, application.version, status=400)
 
 
 @require_POST

@@ -26,7 +26,13 @@ def test_two_members_saving_at_once_one_wins_the_other_is_told():
             form = ProjectForm({"title": title}, instance=loaded)
             assert form.is_valid(), form.errors
             barrier.wait(timeout=10)
-            drafting.save_step(application=loaded, user=user, form=form, expected_version=version)
+            drafting.save_step(
+                application=loaded,
+                user=user,
+                step="projet",
+                changes=form.cleaned_data,
+                expected_version=version,
+            )
             outcomes[title] = "saved"
         except drafting.DraftConflict:
             outcomes[title] = "conflict"

@@ -50,7 +50,37 @@
     });
   }
 
+  // The challenges offered are those of the communes ticked; unticking a commune
+  // unticks its challenges.
+  function challengesFollowCommunes(form) {
+    var groups = form.querySelectorAll(".challenge-group[data-participation]");
+    if (!groups.length) return;
+    var none = form.querySelector("[data-challenges-none]");
+    function update() {
+      var shown = 0;
+      groups.forEach(function (group) {
+        var box = form.querySelector(
+          "input[name=participations][value='" + group.dataset.participation + "']"
+        );
+        var chosen = box && box.checked;
+        group.hidden = !chosen;
+        if (chosen) {
+          shown += 1;
+        } else {
+          group.querySelectorAll("input[type=checkbox]").forEach(function (input) {
+            input.checked = false;
+          });
+        }
+      });
+      if (none) none.hidden = shown > 0;
+    }
+    form.querySelectorAll("input[name=participations]").forEach(function (box) {
+      box.addEventListener("change", update);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form.step-form").forEach(challengesFollowCommunes);
     document.querySelectorAll("form[data-autosave]").forEach(autosave);
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.addEventListener("click", function () {
