@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from applications.filters import DashboardFilterSet
 from applications.models import StaffJob
@@ -333,12 +333,16 @@ def add_note(request, target_id):
     return _post_action(request, target, form, "note_form", action, _("Note ajoutée."))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @staff_required
 def finalise(request, participation_id):
     participation = selectors.get_participation(request.user, participation_id)
     if not can_finalise(request.user, participation):
         raise PermissionDenied
+    if request.method == "GET":
+        from applications.views.confirmations import confirm_finalisation
+
+        return confirm_finalisation(request, participation)
     try:
         selection.finalise_selection(
             user=request.user,
