@@ -1,7 +1,9 @@
 """Back-office forms: editions, communes, participations with challenges, calls."""
 
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.forms import inlineformset_factory
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,9 @@ from communes.models import Commune
 from qmi import forms as qmi_forms
 
 RULES_MAX_BYTES = 10 * 1024 * 1024
+RULES_DIR = "calls/rules/"
+PENDING_RULES_SALT = "calls.rules.pending"
+PENDING_RULES_MAX_AGE = 24 * 3600
 
 
 class DateInput(forms.DateInput):
@@ -227,6 +232,9 @@ class CallForm(BackofficeModelForm):
         required=False,
         help_text=_("Les communes de l'édition de l'appel, avec leur quartier d'innovation."),
     )
+    # A rules PDF sent with a form that had errors elsewhere: stored, and named here
+    # (signed) so that sending the corrected form keeps it.
+    pending_rules = forms.CharField(required=False, widget=forms.HiddenInput)
     reminder_offsets_hours = ReminderOffsetsField(
         label=_("Rappels (heures avant la date limite)"),
         required=False,
@@ -287,7 +295,44 @@ class CallForm(BackofficeModelForm):
             document.seek(0)
             if head != b"%PDF-":
                 raise ValidationError(_("Le règlement doit être un fichier PDF."), code="not_pdf")
+            return document
+        pending = self._pending_rules_name()
+        if pending and document is not False:  # not "Effacer"
+            return pending  # the stored name: saved as is, no copy
         return document
+
+    def _pending_rules_name(self):
+        token = self.data.get(self.add_prefix("pending_rules")) if self.is_bound else None
+        if not token:
+            return None
+        try:
+            name = signing.loads(token, salt=PENDING_RULES_SALT, max_age=PENDING_RULES_MAX_AGE)
+        except signing.BadSignature:
+            return None
+        if not (isinstance(name, str) and name.startswith(RULES_DIR)):
+            return None
+        return name if default_storage.exists(name) else None
+
+    def keep_rules_upload(self):
+        """After a refused POST: store a valid uploaded rules PDF and carry its name in
+        the form, so that the corrected form saves it without choosing it again."""
+        document = getattr(self, "cleaned_data", {}).get("rules_document")
+        if document and hasattr(document, "content_type"):
+            name = default_storage.save(RULES_DIR + document.name, document)
+        elif isinstance(document, str) and document.startswith(RULES_DIR):
+            name = document
+        else:
+            return None
+        self.data = self.data.copy()
+        self.data[self.add_prefix("pending_rules")] = signing.dumps(name, salt=PENDING_RULES_SALT)
+        self.kept_rules = name.removeprefix(RULES_DIR)
+        help_text = _(
+            "Fichier reçu : %(name)s. Il sera enregistré avec l'appel, sauf si vous en "
+            "choisissez un autre. PDF, 10 Mo au plus."
+        ) % {"name": self.kept_rules}
+        self.fields["rules_document"].help_text = help_text
+        self["rules_document"].help_text = help_text  # the bound field copied the old one
+        return name
 
     def clean(self):
         cleaned = super().clean()

@@ -363,13 +363,13 @@ def test_backoffice_lists_constant_queries(client, admin_user, django_assert_max
         TeamMembershipFactory(commune=call.participations.get().commune)
     client.force_login(admin_user)
     for name in ("home", "call_list", "edition_list", "commune_list", "participation_list"):
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(11):  # 10 + the failed outbox count in the menu
             assert client.get(reverse(f"backoffice:{name}")).status_code == 200
     for url in (
         reverse("backoffice:call_detail", args=[calls[0].pk]),
         reverse("backoffice:commune_team", args=[calls[0].participations.get().commune_id]),
     ):
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(11):  # 10 + the failed outbox count in the menu
             assert client.get(url).status_code == 200
 
 
