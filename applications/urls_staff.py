@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from applications.views import results, staff
+from applications.views import reading, results, staff
 
 app_name = "staff"
 urlpatterns = [
@@ -27,6 +27,12 @@ urlpatterns = [
         staff.review_deadline,
         name="review_deadline",
     ),
+    path(
+        "candidature/<int:target_id>/pieces-jointes/<int:attachment_id>/",
+        reading.attachment_view,
+        name="attachment_view",
+    ),
+    path("tableau/<int:participation_id>/eligibilite/", reading.bulk_screen, name="bulk_screen"),
     path("candidature/<int:target_id>/evaluation/", staff.save_review, name="save_review"),
     path("candidature/<int:target_id>/conflit/", staff.declare_conflict, name="declare_conflict"),
     path("candidature/<int:target_id>/eligibilite/", staff.screen, name="screen"),

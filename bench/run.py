@@ -45,18 +45,23 @@ ENV = {
 PORT, ONEVIEW_PORT = 8765, 8766
 
 
-def manage(*args, capture=False):
+def manage(*args, capture=False, env=None):
     command = [PYTHON, "manage.py", *args]
     if capture:
         return subprocess.run(
-            command, cwd=ROOT, env=ENV, check=True, capture_output=True, text=True
+            command, cwd=ROOT, env=env or ENV, check=True, capture_output=True, text=True
         ).stdout
-    subprocess.run(command, cwd=ROOT, env=ENV, check=True)
+    subprocess.run(command, cwd=ROOT, env=env or ENV, check=True)
 
 
-def start(command, log):
+def start(command, log, env=None):
     return subprocess.Popen(
-        command, cwd=ROOT, env=ENV, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        command,
+        cwd=ROOT,
+        env=env or ENV,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
 
 
@@ -82,8 +87,12 @@ def wait_for(url, seconds=60):
     raise SystemExit(f"{url} did not answer")
 
 
+def locust_binary():
+    return os.environ.get("LOCUST") or shutil.which("locust") or str(BIN / "locust")
+
+
 def locust(host, users, seconds, classes, out, extra_env=None):
-    binary = os.environ.get("LOCUST") or shutil.which("locust") or str(BIN / "locust")
+    binary = locust_binary()
     prefix = Path(out) / f"locust-{'-'.join(classes)}-{host.rsplit(':', 1)[1]}"
     subprocess.run(
         [

@@ -8,11 +8,11 @@ run creates nothing and leaves the phase-2 deadline where the first run put it.
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from calls import services
 from calls.models import Call, Challenge, Edition, Participation, Tag
+from calls.page_cache import bump_version
 from communes.demo import COMMUNES
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -204,13 +204,28 @@ QUESTIONS = [
     ),
 ]
 
-# A one-page PDF standing in for the real rules document.
-RULES_PDF = (
+# An empty one-page PDF that earlier demos uploaded as the rules: removed on the next
+# seeding, so that the call's page serves the rules generated from the call's data.
+STUB_RULES_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
+
+
+def drop_stub_rules(call):
+    if not call.rules_document:
+        return
+    try:
+        with call.rules_document.open("rb") as handle:
+            stub = handle.read(len(STUB_RULES_PDF) + 1) == STUB_RULES_PDF
+    except FileNotFoundError:
+        stub = True
+    if stub:
+        call.rules_document.delete(save=False)
+        type(call).objects.filter(pk=call.pk).update(rules_document="")
+        bump_version()
 
 
 def paris(year, month, day, hour=0, minute=0):
@@ -310,7 +325,6 @@ def seed_call(spec, editions, participations, now):
             participations=chosen,
             questions=QUESTIONS,
         )
-        call.rules_document.save(f"reglement-{call.slug}.pdf", ContentFile(RULES_PDF))
         services.publish_call(call, now=min(now, spec["opens_at"]))
         if spec["results_published_at"]:
             Call.objects.filter(pk=call.pk).update(
@@ -319,6 +333,7 @@ def seed_call(spec, editions, participations, now):
         call.refresh_from_db()
     else:
         services.attach_participations(call, chosen)
+        drop_stub_rules(call)
     return call
 
 

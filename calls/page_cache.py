@@ -80,14 +80,31 @@ def cacheable(request):
     )
 
 
+def _key(request, name):
+    return (
+        f"public-pages:{content_version()}:{name}:{translation.get_language()}:"
+        f"{request.get_full_path()}"
+    )
+
+
+def public_bytes(request, name, build):
+    """``build()`` (bytes of a public document, e.g. a generated PDF), from the cache for
+    visitors, under the same versioned, per-language keys as the pages."""
+    if not cacheable(request):
+        return build()
+    key = _key(request, name)
+    data = cache.get(key)
+    if data is None:
+        data = build()
+        cache.set(key, data, _seconds_until_next_boundary(timezone.now()))
+    return data
+
+
 def render_public(request, name, template, build_context, status=200):
     """Render ``template`` with ``build_context()``, from the cache for visitors."""
     if not cacheable(request):
         return render(request, template, build_context(), status=status)
-    key = (
-        f"public-pages:{content_version()}:{name}:{translation.get_language()}:"
-        f"{request.get_full_path()}"
-    )
+    key = _key(request, name)
     html = cache.get(key)
     if html is None:
         context = {**build_context(), "csrf_token": CSRF_PLACEHOLDER}

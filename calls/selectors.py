@@ -60,6 +60,15 @@ def call_for_page(user, slug):
     return get_object_or_404(calls, slug=slug)
 
 
+def rules_data(call):
+    """What the generated rules document prints: participations with their challenges,
+    criteria and published questions (four queries)."""
+    participations = list(_participations().filter(call=call).prefetch_related(CHALLENGES))
+    criteria = list(call.criteria.order_by("order", "id"))
+    questions = list(call.questions.filter(is_published=True).order_by("order", "id"))
+    return participations, criteria, questions
+
+
 def visible_call(user, slug):
     return get_object_or_404(Call.objects.visible_to(user), slug=slug)
 
@@ -81,6 +90,8 @@ def edition_for_page(user, slug):
 
 
 def commune_for_page(user, slug):
+    """A commune and its participations, latest edition first, each with its challenges
+    and its call (when visible to ``user``), or 404."""
     commune = get_object_or_404(Commune, slug=slug)
     visible_calls = Call.objects.visible_to(user)
     participations = list(
@@ -94,6 +105,16 @@ def commune_for_page(user, slug):
         .order_by("-edition__number")
     )
     return commune, participations
+
+
+def attach_laureates(participations, targets):
+    """Give each participation ``public_laureates``: its own among ``targets``."""
+    by_participation = {}
+    for target in targets:
+        by_participation.setdefault(target.participation_id, []).append(target)
+    for participation in participations:
+        participation.public_laureates = by_participation.get(participation.pk, [])
+    return participations
 
 
 def laureates(call=None, commune=None, edition=None):

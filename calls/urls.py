@@ -12,6 +12,7 @@ urlpatterns = [
     path("editions/<slug:slug>/", public.edition_detail, name="edition_detail"),
     path("communes/", public.commune_list, name="commune_list"),
     path("communes/<slug:slug>/", public.commune_detail, name="commune_detail"),
+    path("aide/", public.help_page, name="help"),
     path(
         "equipes/invitations/<str:token>/",
         communes_views.invitation_accept,

@@ -18,6 +18,9 @@ ALERTS = "alerts"
 class Kind:
     label: str
     unsubscribe: str | None = None  # None: transactional
+    # Dotted path of a function (message) -> [(filename, content, mimetype)], called
+    # when the mail is built: files are made from the current data, never stored.
+    attachments: str | None = None
 
 
 KINDS = {
@@ -51,12 +54,26 @@ KINDS = {
     "draft_deletion_notice": Kind(_("avis de suppression d'un brouillon")),
     "inactive_account_notice": Kind(_("avis de suppression d'un compte inactif")),
     "data_export_ready": Kind(_("archive « Mes données » prête")),
+    # Queued by auditions (shortlisted companies), the booked ones with an .ics file.
+    "audition_invitation": Kind(_("invitation à une audition")),
+    "audition_booked": Kind(_("audition réservée"), attachments="auditions.ics.mail_attachments"),
+    "audition_reminder": Kind(_("rappel d'audition"), attachments="auditions.ics.mail_attachments"),
 }
 
 
 def kind_label(kind):
     entry = KINDS.get(kind)
     return entry.label if entry else kind
+
+
+def attachments_builder(kind):
+    """The function building a kind's attachments, or None."""
+    entry = KINDS.get(kind)
+    if entry is None or entry.attachments is None:
+        return None
+    from django.utils.module_loading import import_string
+
+    return import_string(entry.attachments)
 
 
 def unsubscribe_scope(kind):

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "api",
     "privacy",
     "experimentations",
+    "auditions",
     "qmi",
 ]
 
@@ -220,6 +221,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.send_due_reminders",
         "schedule": 300.0,
     },
+    # Audition reminders, the day before each booked audition (once per booking).
+    "auditions-send-reminders": {"task": "auditions.send_audition_reminders", "schedule": 300.0},
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -266,6 +269,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[QMI] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "QMI"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_FORMS = {"add_webauthn": "accounts.mfa_forms.AddWebAuthnForm"}
 QMI_MFA_REQUIRED = env.bool("QMI_MFA_REQUIRED", default=not DEBUG)
 # ProConnect (OpenID Connect) for commune and metropolis agents, when its
 # client id and secret are set. Accounts are matched by e-mail; none is

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from accounts import proconnect
 from calls.sitemaps import sitemaps
 from calls.views import public as calls_public
 from qmi import views
@@ -16,6 +17,18 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", calls_public.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    # ProConnect's log-in and callback: allauth's OpenID Connect views with an adapter
+    # that reads its signed (JWT) userinfo; before allauth's own URLs.
+    path(
+        "comptes/oidc/proconnect/login/",
+        proconnect.login,
+        name="openid_connect_proconnect_login",
+    ),
+    path(
+        "comptes/oidc/proconnect/login/callback/",
+        proconnect.callback,
+        name="openid_connect_proconnect_callback",
+    ),
     path("comptes/", include("allauth.urls")),
     path("comptes/", include("accounts.urls")),
     path("", include("calls.urls")),
@@ -27,6 +40,7 @@ urlpatterns = [
     path("", include("stats.urls")),
     path("api/", include("api.urls")),
     path("experimentations/", include("experimentations.urls")),
+    path("", include("auditions.urls")),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("accessibilite/", views.accessibility, name="accessibility"),

@@ -26,6 +26,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, communes, **kwargs):
         super().__init__(*args, **kwargs)
+        self.commune_names = {str(pk): name for pk, name in communes}
         self.fields["kind"].choices = [("", _("Toutes les actions"))] + [
             (code, label) for code, label in KINDS.items()
         ]
@@ -60,6 +61,7 @@ class AuditFilterForm(forms.Form):
             who=data["who"].strip(),
             kind=data["kind"],
             commune=parse_id(data["commune"]) if data["commune"] else None,
+            commune_name=self.commune_names.get(data["commune"], ""),
             since=start_of(data["since"]) if data["since"] else None,
             until=start_of(data["until"] + datetime.timedelta(days=1)) if data["until"] else None,
         )

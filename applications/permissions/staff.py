@@ -19,10 +19,12 @@ __all__ = [
     "can_reopen",
     "can_review",
     "can_screen",
+    "can_screen_in",
     "can_see_colleague_reviews",
     "can_view_audit_log",
     "can_view_participation",
     "can_view_results",
+    "finalise_conflicts",
     "has_conflict",
     "is_applicant_member",
     "is_manager_of",
@@ -122,8 +124,80 @@ def can_assign(user, participation):
     return _acts_for_commune(user, participation) and _selection_open(participation)
 
 
+def can_screen_in(user, participation):
+    """Bulk screening from the dashboard: managers (or an admin) of an open selection;
+    each row is then asked ``can_screen`` (a conflicted row is skipped)."""
+    return _acts_for_commune(user, participation) and _selection_open(participation)
+
+
+def _conflicted_rows(participation, user_ref):
+    """Rows of the participation still in play (submitted, not ineligible) on which
+    ``user_ref`` (a user, or an OuterRef to one) declared a conflict of interest or
+    belongs to the applicant organisation."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from applications.models import Application, ApplicationTarget
+
+    return (
+        ApplicationTarget.objects.filter(
+            participation=participation, application__state=Application.State.SUBMITTED
+        )
+        .exclude(eligibility=ApplicationTarget.Eligibility.INELIGIBLE)
+        .filter(
+            Q(
+                Exists(
+                    Review.objects.filter(
+                        target=OuterRef("pk"), reviewer=user_ref, conflict_of_interest=True
+                    )
+                )
+            )
+            | Q(
+                Exists(
+                    OrganisationMembership.objects.filter(
+                        user=user_ref, organisation_id=OuterRef("application__organisation_id")
+                    )
+                )
+            )
+        )
+    )
+
+
+def finalise_conflicts(user, participation):
+    """The commune's applications still in play on which the user has a conflict of
+    interest (declared, or as a member of the applicant organisation): finalising
+    would settle their outcome (and, without a decision, decide "not selected"), so
+    such a user does not finalise."""
+    return _conflicted_rows(participation, user)
+
+
+def _a_manager_may_finalise(participation):
+    from django.db.models import Exists, OuterRef
+
+    from communes.models import TeamMembership
+
+    return (
+        TeamMembership.objects.filter(
+            commune_id=participation.commune_id, role=TeamMembership.Role.MANAGER
+        )
+        .exclude(Exists(_conflicted_rows(participation, OuterRef(OuterRef("user")))))
+        .exists()
+    )
+
+
 def can_finalise(user, participation):
-    return is_manager_of(user, participation) and _selection_open(participation)
+    """A manager of the commune without a conflict on any of its applications still in
+    play finalises; when every manager has one, a metropolis admin (without one)
+    finalises instead, so the commune is never stuck."""
+    if not _selection_open(participation):
+        return False
+    roles = roles_of(user)
+    if is_manager_of(user, participation):
+        return not finalise_conflicts(user, participation).exists()
+    if roles.is_metropolis_admin:
+        return not finalise_conflicts(user, participation).exists() and not _a_manager_may_finalise(
+            participation
+        )
+    return False
 
 
 def can_reopen(user, participation):

@@ -30,6 +30,7 @@ class Kind:
     REOPENED = "reopened"
     CALL_PUBLISHED = "call_published"
     RESULTS = "results"
+    JURY = "jury"
 
 
 KINDS = {
@@ -44,6 +45,7 @@ KINDS = {
     Kind.REOPENED: _("sélection rouverte"),
     Kind.CALL_PUBLISHED: _("appel publié"),
     Kind.RESULTS: _("résultats publiés"),
+    Kind.JURY: _("avis du jury"),
 }
 
 # Which history table holds each kind of entry: a filter on one kind reads one table.
@@ -52,6 +54,7 @@ _TABLE_KINDS = {
     "reviews": {Kind.REVIEW, Kind.REVIEW_CHANGED, Kind.CONFLICT},
     "participations": {Kind.FINALISED, Kind.REOPENED},
     "call": {Kind.CALL_PUBLISHED, Kind.RESULTS},
+    "jury": {Kind.JURY},
 }
 
 LABELS = {
@@ -89,6 +92,7 @@ class AuditFilters:
     who: str = ""  # part of a name or an e-mail address
     kind: str = ""
     commune: int | None = None  # a participation's commune id
+    commune_name: str = ""  # the same commune, for entries read without the filter
     since: datetime | None = None
     until: datetime | None = None  # exclusive
 
@@ -101,6 +105,8 @@ class AuditFilters:
 
     def matches(self, entry):
         if self.kind and entry.kind != self.kind:
+            return False
+        if self.commune_name and entry.commune and entry.commune != self.commune_name:
             return False
         if self.since and entry.when < self.since:
             return False
@@ -133,6 +139,13 @@ def _versions(history_qs, key="id"):
         previous[getattr(record, key)] = record
 
 
+def _label(model, name):
+    """Our labels for screenings, decisions and reviews; others (the jury's) keep theirs."""
+    if model in (ApplicationTarget, Review) and name in LABELS:
+        return LABELS[name]
+    return str(model._meta.get_field(name).verbose_name)
+
+
 def _display(model, name, value):
     field_ = model._meta.get_field(name)
     if value is None or value == "":
@@ -155,11 +168,13 @@ def _changes(model, names, previous, record):
             default = model._meta.get_field(name).get_default()
             if new in ("", None, False) or new == default:
                 continue
-            changes.append((LABELS[name], EMPTY, _display(model, name, new)))
+            changes.append((_label(model, name), EMPTY, _display(model, name, new)))
             continue
         old = getattr(previous, name)
         if old != new:
-            changes.append((LABELS[name], _display(model, name, old), _display(model, name, new)))
+            changes.append(
+                (_label(model, name), _display(model, name, old), _display(model, name, new))
+            )
     return changes
 
 
@@ -325,14 +340,25 @@ def _call_entries(call, filters):
                 )
 
 
+def _jury_entries(call, filters):
+    """The jury's opinions (auditions), marked with their kind and commune."""
+    from auditions.selectors import jury_audit_entries
+
+    for entry in jury_audit_entries(call):
+        entry.kind = Kind.JURY
+        entry.commune = entry.subject.rsplit("→", 1)[-1].strip()
+        yield entry
+
+
 def audit_entries(call, filters=None):
-    """Every audited event of a call, newest first (at most 4 queries whatever the volume)."""
+    """Every audited event of a call, newest first (at most 5 queries whatever the volume)."""
     filters = filters or AuditFilters()
     readers = (
         ("targets", _target_entries),
         ("reviews", _review_entries),
         ("participations", _participation_entries),
         ("call", _call_entries),
+        ("jury", _jury_entries),
     )
     entries = [
         entry

@@ -48,6 +48,9 @@ def export_header(user, participations):
         ],
         _("Décision"),
         _("Motivation"),
+        _("Avis du jury"),
+        _("Rang proposé par le jury"),
+        _("Commentaire du jury"),
     ]
 
 
@@ -60,12 +63,14 @@ def iter_export_rows(user, participations, chunk_size=CHUNK_SIZE):
     """The rows of the table, one per application and commune, read from the
     database by chunks (a server-side cursor on PostgreSQL): memory stays flat
     whatever the number of rows."""
+    from auditions.selectors import opinion_label, with_jury
+
     participations = list(participations)
     criteria = _criteria(participations)
     for participation in participations:
         own = [c for c in criteria if c.call_id == participation.call_id]
         targets = (
-            scored_targets(user, participation, criteria=own)
+            with_jury(scored_targets(user, participation, criteria=own))
             .select_related("participation__commune")
             .prefetch_related(
                 Prefetch(
@@ -95,6 +100,9 @@ def iter_export_rows(user, participations, chunk_size=CHUNK_SIZE):
                 *[_round(by_criterion.get(c.pk)) for c in criteria],
                 str(target.get_decision_display()) if target.decision else "",
                 target.decision_motivation,
+                opinion_label(target.jury_opinion_value),
+                target.jury_rank,
+                target.jury_comment or "",
             ]
 
 

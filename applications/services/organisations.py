@@ -163,12 +163,21 @@ def _owners(memberships):
     return [m for m in memberships if m.role == OrganisationMembership.Role.OWNER]
 
 
+def _still_owner(memberships, user):
+    """Under the lock, the acting person must still be an owner: the permission was
+    asked before the lock, and another owner may have removed them meanwhile (two
+    owners removing each other at once would otherwise leave no owner)."""
+    if not any(m.user_id == user.pk for m in _owners(memberships)):
+        raise MembershipError(_("Vous n'êtes plus propriétaire de cette organisation."))
+
+
 @transaction.atomic
 def remove_member(*, organisation, by, membership_id):
     """An owner removes a member (or another owner while one remains)."""
     if not can_manage_organisation(by, organisation):
         raise PermissionDenied
     memberships = list(_locked_memberships(organisation))
+    _still_owner(memberships, by)
     target = next((m for m in memberships if m.pk == membership_id), None)
     if target is None:
         raise MembershipError(_("Cette personne n'est plus membre de l'organisation."))
@@ -205,6 +214,7 @@ def transfer_ownership(*, organisation, by, membership_id):
     if not can_manage_organisation(by, organisation):
         raise PermissionDenied
     memberships = list(_locked_memberships(organisation))
+    _still_owner(memberships, by)
     target = next((m for m in memberships if m.pk == membership_id), None)
     mine = next((m for m in memberships if m.user_id == by.pk), None)
     if target is None or mine is None:

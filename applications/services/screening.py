@@ -36,3 +36,25 @@ def screen(*, user, target, eligibility, reason=""):
     target._history_user = user
     target.save()
     return target
+
+
+@transaction.atomic
+def screen_many(*, user, targets, eligibility, reason=""):
+    """Screen several rows with one answer (bulk screening from the dashboard's
+    selection). Each row is screened exactly as ``screen`` does it, in its own
+    savepoint: same checks, same history record with its author. Rows the user may
+    not screen (a conflict of interest, a locked selection) are skipped and
+    returned, never changed. Returns (screened, skipped)."""
+    if eligibility not in (Eligibility.ELIGIBLE, Eligibility.INELIGIBLE):
+        raise ValidationError({"eligibility": _("Choisissez éligible ou non éligible.")})
+    if eligibility == Eligibility.INELIGIBLE and not (reason or "").strip():
+        raise ValidationError(
+            {"reason": _("Indiquez le motif de non-éligibilité : le candidat le lira.")}
+        )
+    screened, skipped = [], []
+    for target in targets:
+        if not can_screen(user, target):
+            skipped.append(target)
+            continue
+        screened.append(screen(user=user, target=target, eligibility=eligibility, reason=reason))
+    return screened, skipped

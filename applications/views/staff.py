@@ -43,6 +43,7 @@ from applications.staff_forms import (
     ScreeningForm,
     apply_service_errors,
 )
+from applications.views import reading_context
 
 PAGE_SIZE = 25
 CONCURRENT_WRITE_MESSAGE = gettext_lazy(
@@ -92,11 +93,13 @@ def _dashboard(request, participation, status=200):
         "filters": SimpleNamespace(sort=filterset.sort_key, q=filterset.search_query),
         "page": page,
         "can_assign": can_assign(request.user, participation),
+        "nav_query": reading_context.navigation_query(request.GET),
     }
     if request.htmx and status == 200:
         # Filters, sorting and pages without reloading: only the results.
         return render(request, "applications/staff/_dashboard_results.html", results)
     totals = selectors.dashboard_totals(request.user, participation)
+    can_finalise_now = can_finalise(request.user, participation)
     return render(
         request,
         "applications/staff/dashboard.html",
@@ -104,7 +107,8 @@ def _dashboard(request, participation, status=200):
             **results,
             "call": participation.call,
             "totals": totals,
-            "can_finalise": can_finalise(request.user, participation),
+            "can_finalise": can_finalise_now,
+            **reading_context.dashboard_context(request, participation, can_finalise_now),
             "call_still_open": selection.call_still_open_message(participation.call),
             "finalise_refusal": selection.finalise_refusal(participation, totals["selected"]),
             "undecided_count": selection.undecided_targets(participation).count(),
@@ -218,6 +222,7 @@ def _page(request, target, status=200, **forms):
             initial={"decision": target.decision, "motivation": target.decision_motivation}
         ),
         "note_form": forms.get("note_form") or NoteForm(),
+        **reading_context.page_context(request, target),
     }
     return render(request, "applications/staff/application.html", context, status=status)
 
@@ -242,7 +247,7 @@ def _post_action(request, target, form, form_name, action, success_message):
             return _page(request, target, status=409, **{form_name: form})
         else:
             messages.success(request, success_message)
-            return redirect("staff:application", target_id=target.pk)
+            return reading_context.back_to_application(request, target)
     return _page(request, target, status=400, **{form_name: form})
 
 

@@ -25,9 +25,10 @@ from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from notifications.kinds import ALERTS, CALL_REMINDERS, unsubscribe_scope
+from notifications.kinds import ALERTS, CALL_REMINDERS, attachments_builder, unsubscribe_scope
 from notifications.models import OutboxMessage
 from qmi.typography import typeset, typeset_html
 
@@ -264,12 +265,22 @@ def mail_domain():
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
+def message_id_header(message):
+    """One Message-ID per outbox message, the same at every attempt: a message sent
+    twice (a worker lost after the SMTP server accepted it) is recognisable as one,
+    by the receiving servers and by whoever counts what arrived."""
+    if message.pk is None:
+        return make_msgid(domain=mail_domain())
+    digest = salted_hmac("outbox-message-id", str(message.pk)).hexdigest()[:16]
+    return f"<qmi.{message.pk}.{digest}@{mail_domain()}>"
+
+
 def build_email(message):
     """The e-mail of a message, with List-Unsubscribe for non-transactional kinds."""
     subject, body, html = render_message(message)
     headers = dict(message.context.get("_headers", {}))
     headers.setdefault("Content-Language", message.language)
-    headers.setdefault("Message-ID", make_msgid(domain=mail_domain()))
+    headers.setdefault("Message-ID", message_id_header(message))
     link = unsubscribe_url(message)
     if link:
         headers["List-Unsubscribe"] = f"<{link}>"
@@ -282,6 +293,11 @@ def build_email(message):
     )
     if html:
         email.attach_alternative(html, "text/html")
+    builder = attachments_builder(message.kind)
+    if builder is not None:
+        with translation.override(message.language):
+            for filename, content, mimetype in builder(message):
+                email.attach(filename, content, mimetype)
     return subject, email
 
 

@@ -9,7 +9,7 @@ the deadline it is about has not passed.
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -51,6 +51,7 @@ def muted_emails(call):
     return set(ReminderMute.objects.filter(call=call).values_list("email", flat=True))
 
 
+@transaction.atomic
 def queue_deadline_reminders(now, chunk_size=1000):
     """A reminder to each member of each organisation holding a draft in an open call.
 
@@ -69,6 +70,15 @@ def queue_deadline_reminders(now, chunk_size=1000):
     from notifications.services.outbox import queue_many
 
     content_type = ContentType.objects.get_for_model(Application)
+    if connection.vendor == "postgresql":
+        # The pairs are read through a server-side cursor, which PostgreSQL plans for
+        # the first 10 % of the rows by default: with the outbox just filled (no
+        # statistics yet), that picks a nested-loop anti-join that compares every
+        # draft with every reminder already queued (102 s for 50,000 drafts when
+        # nothing is due, against 0.3 s). Plan for reading every row (this
+        # transaction only: queue_due_notifications runs each job in its own).
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
     queued = 0
     for call in Call.objects.open(now):
         offset = due_reminder_offset(call, now)

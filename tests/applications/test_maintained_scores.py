@@ -122,3 +122,51 @@ def test_hidden_until_i_submit_and_never_under_my_conflict():
     rows = {r.pk: r for r in dashboard_rows(world.manager_a, world.a, DashboardFilters())}
     assert rows[other.pk].my_conflict and rows[other.pk].visible_score is None
     assert rows[target.pk].visible_score == pytest.approx(4.0)
+
+
+def test_target_withdrawn_then_ticked_again_keeps_its_score_right():
+    from django.utils import timezone
+
+    from applications.services.drafting import set_targets
+
+    world = World(hide_reviews=False)  # the call is open: the candidate may change communes
+    target_a, target_b = world.application(world.a, world.b)
+    a, b = world.criteria
+    save_review(
+        user=world.reviewer_a,
+        target=target_a,
+        scores={a.pk: 5, b.pk: 2},
+        recommendation="select",
+        submit=True,
+    )
+    save_review(
+        user=world.reviewer_b,
+        target=target_b,
+        scores={a.pk: 1, b.pk: 4},
+        recommendation="no",
+        submit=True,
+    )
+    every_row = ApplicationTarget.with_withdrawn.filter(participation__call=world.call)
+
+    set_targets(target_a.application, [world.b], timezone.now())  # commune A unticked
+    withdrawn = ApplicationTarget.with_withdrawn.get(pk=target_a.pk)
+    assert withdrawn.withdrawn_at is not None
+    assert (withdrawn.review_count, withdrawn.score) == (1, pytest.approx(4.0))
+    assert stale_targets(every_row) == []
+    assert not dashboard_rows(world.manager_a, world.a, DashboardFilters()).exists()
+    assert dashboard_rows(world.manager_b, world.b, DashboardFilters()).get().visible_score == (
+        pytest.approx(2.0)
+    )
+
+    set_targets(target_a.application, [world.a, world.b], timezone.now())  # ticked again
+    row = dashboard_rows(world.manager_a, world.a, DashboardFilters()).get()
+    assert (row.review_count, row.visible_score) == (1, pytest.approx(4.0))
+    save_review(
+        user=world.reviewer_a,
+        target=target_a,
+        scores={a.pk: 3, b.pk: 3},
+        recommendation="select",
+        submit=True,
+    )
+    assert _row(world, target_a).score == pytest.approx(3.0)
+    assert stale_targets(every_row) == []

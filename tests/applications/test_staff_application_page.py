@@ -13,7 +13,8 @@ from tests.typography import plain
 pytestmark = pytest.mark.django_db
 
 
-def _page_with(world, count, client, django_assert_max_num_queries, bound=20):
+# One more for the audition and jury box (auditions.selectors.target_panel, one query).
+def _page_with(world, count, client, django_assert_max_num_queries, bound=22):
     target_a, _target_b = world.application(world.a, world.b)
     for n in range(count):
         reviewer = UserFactory()

@@ -43,3 +43,33 @@ def test_sign_up_verify_by_mail_and_log_in(site, transactional_db):
     page.context.clear_cookies()
     log_in(site, "nora@example.org", "un-Mot-de-passe-solide-42")
     assert page.locator("#account-menu").inner_text() == "Nora Candidate"
+
+
+def test_public_pages_commune_help_and_results_read_well(site, db):
+    """A commune page (challenges across editions, laureates, pilot state), the help
+    page and a call whose results are published, in French then in English."""
+    from tests.experimentations.conftest import PilotWorld
+    from tests.factories import ChallengeFactory
+
+    world = PilotWorld()
+    ChallengeFactory(participation=world.a, title="Relier le quartier au RER")
+    pages = [
+        world.a.commune.get_absolute_url(),
+        "/communes/",
+        "/aide/",
+        world.call.get_absolute_url(),
+        world.call.edition.get_absolute_url(),
+    ]
+    for path in pages:
+        site.goto(path)
+        site.check()
+        assert site.page.title().strip()
+    site.goto(world.call.get_absolute_url())
+    laureates = site.page.locator("#laureates-title")
+    calendar = site.page.locator("#deadline-title")
+    assert laureates.bounding_box()["y"] < calendar.bounding_box()["y"]
+    site.page.get_by_role("button", name=re.compile("^EN")).click()
+    site.page.wait_for_load_state("load")
+    for path in pages[:3]:
+        site.goto(path)
+        site.check()

@@ -106,8 +106,11 @@ def test_rules_download_served_by_a_view(client, settings):
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
     assert b"".join(response.streaming_content) == PDF
+    # Without an uploaded file, the rules are generated from the call's data.
     no_rules = CallFactory()
-    assert client.get(reverse("calls:call_rules", args=[no_rules.slug])).status_code == 404
+    generated = client.get(reverse("calls:call_rules", args=[no_rules.slug]))
+    assert generated.status_code == 200
+    assert generated.content.startswith(b"%PDF-") and generated.content != PDF
 
 
 def test_calls_list_sorts_open_upcoming_closed(client):

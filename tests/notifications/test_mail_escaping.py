@@ -86,3 +86,20 @@ def test_message_ids_are_on_the_sites_domain(settings):
     )
     _subject, email = build_email(message)
     assert email.message()["Message-ID"].endswith("@qmi.example.org>")
+
+
+def test_a_message_keeps_its_message_id_at_every_attempt(settings):
+    settings.SITE_URL = "https://qmi.example.org"
+    about = ApplicationTargetFactory().application
+    first, second = (
+        queue_message(
+            recipient=UserFactory(),
+            kind="alert_confirmation",
+            about=about,
+            context=CONTEXTS["alert_confirmation"],
+        )[0]
+        for _ in range(2)
+    )
+    ids = [build_email(message)[1].message()["Message-ID"] for message in (first, first, second)]
+    assert ids[0] == ids[1] != ids[2]
+    assert ids[0].startswith(f"<qmi.{first.pk}.") and ids[0].endswith("@qmi.example.org>")

@@ -1,0 +1,61 @@
+"""Who may do what with shortlists, auditions and the jury.
+
+Managers of the commune (and metropolis admins) manage the shortlist, the slots
+and the jury; the whole team sees the schedule; the applicant organisation's
+members book a slot or decline once invited. Another commune's staff reach none
+of it: the views look rows up through the staff selectors (404 otherwise).
+"""
+
+from accounts.roles import roles_of
+from applications.models import ApplicationTarget, OrganisationMembership
+from applications.permissions.staff import can_view_participation, has_conflict, is_manager_of
+
+__all__ = [
+    "can_manage_auditions",
+    "can_respond_to_invitation",
+    "can_shortlist",
+    "can_view_auditions",
+]
+
+
+def can_view_auditions(user, participation):
+    """The commune's team (and metropolis admins) see the shortlist, schedule and jury."""
+    return can_view_participation(user, participation)
+
+
+def _selection_open(participation):
+    call = participation.call
+    return not participation.is_finalised and not call.results_published
+
+
+def can_manage_auditions(user, participation):
+    """Managers of the commune, or a metropolis admin, until the selection is locked."""
+    return (
+        is_manager_of(user, participation) or roles_of(user).is_metropolis_admin
+    ) and _selection_open(participation)
+
+
+def can_shortlist(user, target):
+    """A manager shortlists (or removes) a submitted, not ineligible application of the
+    commune, unless in a conflict of interest on it."""
+    return (
+        can_manage_auditions(user, target.participation)
+        and target.application.is_submitted
+        and target.eligibility != ApplicationTarget.Eligibility.INELIGIBLE
+        and not has_conflict(user, target)
+    )
+
+
+def can_respond_to_invitation(user, entry):
+    """A member of the applicant organisation books a slot or declines, once invited,
+    while the commune's selection is open, as long as it has done neither."""
+    target = entry.target
+    if entry.invited_at is None or entry.declined_at is not None:
+        return False
+    if hasattr(entry, "booking"):
+        return False
+    if not _selection_open(target.participation) or not target.application.is_submitted:
+        return False
+    return OrganisationMembership.objects.filter(
+        user=user, organisation_id=target.application.organisation_id
+    ).exists()

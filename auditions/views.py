@@ -1,0 +1,309 @@
+"""Shortlist, audition schedule and jury (commune teams); booking or declining (candidates).
+
+Every row is looked up through the staff or member selectors: another commune's
+ids, or another organisation's, give 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from applications.selectors import staff as staff_selectors
+from applications.staff_forms import apply_service_errors
+from applications.views.staff import staff_required
+from auditions import ics, selectors, services
+from auditions.forms import BookingForm, DeclineForm, JurySessionForm, OpinionForm, SlotForm
+from auditions.permissions import (
+    can_manage_auditions,
+    can_respond_to_invitation,
+    can_shortlist,
+    can_view_auditions,
+)
+
+# -- commune teams -----------------------------------------------------------------
+
+
+def _participation(request, participation_id):
+    participation = staff_selectors.get_participation(request.user, participation_id)
+    if not can_view_auditions(request.user, participation):
+        raise PermissionDenied
+    return participation
+
+
+def _schedule_page(request, participation, slot_form=None, status=200):
+    can_manage = can_manage_auditions(request.user, participation)
+    return render(
+        request,
+        "auditions/staff/schedule.html",
+        {
+            "participation": participation,
+            "call": participation.call,
+            "entries": selectors.shortlist(participation),
+            "slots": selectors.schedule(participation),
+            "can_manage": can_manage,
+            "slot_form": slot_form or (SlotForm() if can_manage else None),
+        },
+        status=status,
+    )
+
+
+@staff_required
+def schedule(request, participation_id):
+    participation = _participation(request, participation_id)
+    return _schedule_page(request, participation)
+
+
+def _back_to_schedule(participation):
+    return redirect("auditions:schedule", participation_id=participation.pk)
+
+
+@require_POST
+@staff_required
+def add_slot(request, participation_id):
+    participation = _participation(request, participation_id)
+    if not can_manage_auditions(request.user, participation):
+        raise PermissionDenied
+    form = SlotForm(request.POST)
+    if form.is_valid():
+        try:
+            services.create_slot(
+                user=request.user, participation=participation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Créneau ajouté."))
+            return _back_to_schedule(participation)
+    return _schedule_page(request, participation, slot_form=form, status=400)
+
+
+@require_POST
+@staff_required
+def delete_slot(request, slot_id):
+    slot = selectors.get_slot(request.user, slot_id)
+    if not can_manage_auditions(request.user, slot.participation):
+        raise PermissionDenied
+    try:
+        services.delete_slot(user=request.user, slot=slot)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Créneau supprimé."))
+    return _back_to_schedule(slot.participation)
+
+
+@require_POST
+@staff_required
+def invite(request, participation_id):
+    participation = _participation(request, participation_id)
+    if not can_manage_auditions(request.user, participation):
+        raise PermissionDenied
+    try:
+        count = services.invite_shortlisted(user=request.user, participation=participation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if count:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d entreprise invitée à réserver un créneau.",
+                    "%(count)d entreprises invitées à réserver un créneau.",
+                    count,
+                )
+                % {"count": count},
+            )
+        else:
+            messages.info(
+                request, _("Toutes les candidatures présélectionnées sont déjà invitées.")
+            )
+    return _back_to_schedule(participation)
+
+
+@require_POST
+@staff_required
+def toggle_shortlist(request, target_id):
+    """Add the application to the commune's shortlist, or take it out (``remove``)."""
+    target = staff_selectors.get_target(request.user, target_id)
+    if not can_shortlist(request.user, target):
+        raise PermissionDenied
+    try:
+        if request.POST.get("action") == "remove":
+            services.remove_from_shortlist(user=request.user, target=target)
+            messages.success(request, _("Candidature retirée de la présélection."))
+        else:
+            services.add_to_shortlist(user=request.user, target=target)
+            messages.success(request, _("Candidature présélectionnée pour une audition."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("staff:application", target_id=target.pk)
+
+
+def _opinion_forms(participation, entries, data=None):
+    forms = []
+    for entry in entries:
+        opinion = getattr(entry.target, "jury_opinion", None)
+        initial = (
+            {"opinion": opinion.opinion, "comment": opinion.comment, "rank": opinion.rank}
+            if opinion
+            else {}
+        )
+        forms.append((entry, OpinionForm(data, prefix=f"t{entry.target_id}", initial=initial)))
+    return forms
+
+
+@staff_required
+def jury(request, participation_id):
+    participation = _participation(request, participation_id)
+    can_manage = can_manage_auditions(request.user, participation)
+    session = selectors.jury_session(participation)
+    team = User.objects.filter(team_memberships__commune=participation.commune_id).order_by(
+        "last_name", "first_name", "pk"
+    )
+    entries = list(selectors.shortlist(participation))
+    initial = (
+        {"held_on": session.held_on, "members": list(session.members.all())} if session else {}
+    )
+    session_form = JurySessionForm(initial=initial, team=team)
+    rows = _opinion_forms(participation, entries)
+    status = 200
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if request.POST.get("part") == "session":
+            session_form = JurySessionForm(request.POST, team=team)
+            if session_form.is_valid():
+                try:
+                    services.save_session(
+                        user=request.user, participation=participation, **session_form.cleaned_data
+                    )
+                except ValidationError as error:
+                    apply_service_errors(session_form, error)
+                else:
+                    messages.success(request, _("Le jury est enregistré."))
+                    return redirect("auditions:jury", participation_id=participation.pk)
+        else:
+            rows = _opinion_forms(participation, entries, request.POST)
+            if all(form.is_valid() for _entry, form in rows):
+                opinions = {
+                    entry.target: (
+                        form.cleaned_data["opinion"],
+                        form.cleaned_data["comment"],
+                        form.cleaned_data["rank"],
+                    )
+                    for entry, form in rows
+                }
+                try:
+                    services.save_opinions(
+                        user=request.user, participation=participation, opinions=opinions
+                    )
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                else:
+                    messages.success(request, _("Les avis du jury sont enregistrés."))
+                    return redirect("auditions:jury", participation_id=participation.pk)
+        status = 400
+    return render(
+        request,
+        "auditions/staff/jury.html",
+        {
+            "participation": participation,
+            "call": participation.call,
+            "session": session,
+            "session_form": session_form,
+            "rows": rows,
+            "can_manage": can_manage,
+        },
+        status=status,
+    )
+
+
+# -- candidates --------------------------------------------------------------------
+
+
+def _respond_page(request, entry, booking_form=None, decline_form=None, status=200):
+    can_respond = can_respond_to_invitation(request.user, entry)
+    slots = selectors.free_slots(entry.target.participation)
+    return render(
+        request,
+        "auditions/candidate/respond.html",
+        {
+            "entry": entry,
+            "application": entry.target.application,
+            "commune": entry.target.participation.commune,
+            "booking": getattr(entry, "booking", None),
+            "can_respond": can_respond,
+            "booking_form": booking_form or BookingForm(slots=slots),
+            "decline_form": decline_form or DeclineForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def respond(request, entry_id):
+    entry = selectors.get_entry_for_member(request.user, entry_id)
+    return _respond_page(request, entry)
+
+
+@require_POST
+@login_required
+def book(request, entry_id):
+    entry = selectors.get_entry_for_member(request.user, entry_id)
+    slots = selectors.free_slots(entry.target.participation)
+    form = BookingForm(request.POST, slots=slots)
+    if not can_respond_to_invitation(request.user, entry):
+        messages.error(request, _("Cette invitation n'attend plus de réponse."))
+        return redirect("auditions:respond", entry_id=entry.pk)
+    if form.is_valid():
+        try:
+            services.book(user=request.user, entry=entry, slot_id=form.cleaned_data["slot"].pk)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+            form.fields["slot"].queryset = selectors.free_slots(entry.target.participation)
+            return _respond_page(request, entry, booking_form=form, status=409)
+        messages.success(
+            request, _("Votre audition est réservée : une confirmation vous est envoyée.")
+        )
+        return redirect("applications:detail", pk=entry.target.application_id)
+    return _respond_page(request, entry, booking_form=form, status=400)
+
+
+@require_POST
+@login_required
+def decline(request, entry_id):
+    entry = selectors.get_entry_for_member(request.user, entry_id)
+    form = DeclineForm(request.POST)
+    if not can_respond_to_invitation(request.user, entry):
+        messages.error(request, _("Cette invitation n'attend plus de réponse."))
+        return redirect("auditions:respond", entry_id=entry.pk)
+    if form.is_valid():
+        try:
+            services.decline(user=request.user, entry=entry, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("auditions:respond", entry_id=entry.pk)
+        messages.success(
+            request,
+            _("Vous avez décliné l'audition : l'équipe de la commune le voit à son planning."),
+        )
+        return redirect("applications:detail", pk=entry.target.application_id)
+    return _respond_page(request, entry, decline_form=form, status=400)
+
+
+@login_required
+def calendar_file(request, entry_id):
+    """The booked audition as an .ics file, for the company's members."""
+    entry = selectors.get_entry_for_member(request.user, entry_id)
+    booking = getattr(entry, "booking", None)
+    if booking is None:
+        raise Http404
+    response = HttpResponse(ics.booking_calendar(booking), content_type=ics.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{ics.FILENAME}"'
+    return response

@@ -1,0 +1,108 @@
+"""Load profile of bench/rush.py: candidates in the last minutes before the deadline.
+
+Each simulated candidate takes one of the prepared complete drafts, logs in, opens
+the project step, autosaves three times, saves, opens the last step, submits twice
+at once (a double click) and reads the receipt; then stops. When every candidate
+is done, the run ends.
+"""
+
+import itertools
+import json
+import os
+import re
+from http.cookiejar import DefaultCookiePolicy
+
+import gevent
+from locust import HttpUser, between, task
+from locust.exception import StopUser
+
+CANDIDATES = json.loads(open(os.environ["QMI_RUSH_CANDIDATES"]).read())  # noqa: SIM115, PTH123
+PASSWORD = "qmi-load-2025"  # noqa: S105 - the load data set's logins
+PROXY = {"X-Forwarded-Proto": "https"}
+NEXT = itertools.count()
+DONE = itertools.count(1)
+# The whole project step, as the page's autosave posts it.
+PROJECT = {
+    "summary": "Un service de quartier.",
+    "solution": "Des vélos cargos partagés.",
+    "novelty": "Une flotte mutualisée.",
+    "maturity": "prototype",
+}
+VERSION = re.compile(r'name="version" value="(\d+)"')
+
+
+# gunicorn serves plain HTTP here, as behind a TLS-terminating proxy: the client sends
+# back the cookies the site marks Secure, as a browser does over HTTPS (requests copies
+# the session's jar at each request, so the policy is changed for every jar).
+DefaultCookiePolicy.return_ok_secure = lambda self, cookie, request: True
+
+
+class Candidate(HttpUser):
+    wait_time = between(0.5, 2)
+
+    def on_start(self):
+        self.email, self.pk = CANDIDATES[next(NEXT) % len(CANDIDATES)]
+        self.client.headers.update(PROXY)
+        self.origin = self.host.replace("http://", "https://")
+        page = self.client.get("/comptes/login/", name="login page").text
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        self.client.post(
+            "/comptes/login/",
+            {"login": self.email, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            headers={"Referer": self.origin + "/comptes/login/"},
+            name="login",
+        )
+
+    def _post(self, path, data, name, expected=(200, 302), **headers):
+        token = self.client.cookies.get("csrftoken", "")
+        with self.client.post(
+            path,
+            {**data, "csrfmiddlewaretoken": token},
+            headers={"Referer": self.origin + path, "X-CSRFToken": token, **headers},
+            name=name,
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code in expected:
+                response.success()
+            else:
+                response.failure(f"HTTP {response.status_code}")
+        return response
+
+    @task
+    def rush(self):
+        step = f"/candidatures/{self.pk}/etapes/projet/"
+        page = self.client.get(step, name="step: projet")
+        version = int(VERSION.search(page.text).group(1))
+        for k in range(3):
+            saved = self._post(
+                step,
+                {**PROJECT, "title": f"Projet rush {self.pk} v{k}", "version": version},
+                "autosave",
+                expected=(200,),
+                **{"X-Autosave": "1"},
+            )
+            version = saved.json().get("version", version) if saved.status_code == 200 else version
+            gevent.sleep(0.5)
+        self._post(
+            step,
+            {**PROJECT, "title": f"Projet rush {self.pk}", "version": version, "go": "next"},
+            "save step",
+        )
+        last = f"/candidatures/{self.pk}/etapes/validation/"
+        page = self.client.get(last, name="step: validation")
+        version = int(VERSION.search(page.text).group(1))
+        data = {"accept_rules": "on", "accept_privacy": "on", "version": version, "go": "submit"}
+        # A double click: two submissions of the same form at once. One is recorded; the
+        # other is told the application is already submitted (a redirect) or that it was
+        # saved meanwhile (409), never a second submission.
+        clicks = [
+            gevent.spawn(self._post, last, data, "submit (double click)", (200, 302, 409))
+            for _ in range(2)
+        ]
+        gevent.joinall(clicks)
+        self.client.get(f"/candidatures/{self.pk}/recepisse/", name="receipt")
+        if next(DONE) >= len(CANDIDATES):
+            # Outside this user's greenlet, once its last request is counted.
+            gevent.spawn_later(1, self.environment.runner.quit)
+        raise StopUser
