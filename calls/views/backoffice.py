@@ -24,7 +24,7 @@ from calls.models import Call, Edition, Participation
 from calls.permissions import metropolis_admin_required
 from communes import selectors as communes_selectors
 from communes.models import Commune
-from qmi.templatetags.qmi_tags import paris_datetime
+from qmi.templatetags.qmi_tags import error_count, paris_datetime
 
 
 @metropolis_admin_required
@@ -58,6 +58,17 @@ def _edit(request, form_class, instance, template, context, success):
         {**context, "form": form, "object": instance},
         status=400 if form.errors else 200,
     )
+
+
+def _errors(form, *formsets):
+    """One error summary for a form and its formsets (each with the legend of its rows)."""
+    for formset, legend in formsets:
+        formset.legend = legend
+    shown = [formset for formset, _legend in formsets]
+    return {
+        "formsets": shown,
+        "error_total": error_count(form) + sum(error_count(formset) for formset in shown),
+    }
 
 
 # Editions.
@@ -150,7 +161,12 @@ def participation_form(request, pk=None):
     return render(
         request,
         "calls/backoffice/participation_form.html",
-        {"form": form, "challenges": challenges, "participation": participation},
+        {
+            "form": form,
+            "challenges": challenges,
+            "participation": participation,
+            **_errors(form, (challenges, _("Défi"))),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -207,7 +223,13 @@ def call_form(request, pk=None):
     return render(
         request,
         "calls/backoffice/call_form.html",
-        {"form": form, "criteria": criteria, "questions": questions, "call": call},
+        {
+            "form": form,
+            "criteria": criteria,
+            "questions": questions,
+            "call": call,
+            **_errors(form, (criteria, _("Critère")), (questions, _("Question"))),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

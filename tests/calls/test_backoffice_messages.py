@@ -204,3 +204,48 @@ def test_a_call_slug_left_empty_comes_from_the_title(client, admin_user):
     response = client.post(reverse("backoffice:call_create"), data)
     assert response.status_code == 302
     assert Call.objects.get().slug == "appel-a-projets-2031"
+
+
+def _criteria_errors(client, edition, participation, **overrides):
+    data = call_form_data(edition, [participation], **overrides)
+    return client.post(reverse("backoffice:call_create"), data)
+
+
+def test_an_error_in_a_row_is_summarised_at_the_top_with_a_link(client, admin_user):
+    edition = EditionFactory()
+    participation = ParticipationFactory(call=None, edition=edition)
+    client.force_login(admin_user)
+    response = _criteria_errors(client, edition, participation, **{"criteria-1-weight": "0"})
+    html = plain(response.content.decode())
+    assert response.status_code == 400
+    assert "Le formulaire contient une erreur" in html
+    assert 'href="#id_criteria-1-weight">Critère 2, pondération :' in html
+
+
+def test_a_formset_wide_error_is_shown_once(client, admin_user):
+    edition = EditionFactory()
+    participation = ParticipationFactory(call=None, edition=edition)
+    client.force_login(admin_user)
+    unnamed = {f"criteria-{index}-name": "" for index in range(6)}
+    response = _criteria_errors(client, edition, participation, **unnamed)
+    html = plain(response.content.decode())
+    assert response.status_code == 400
+    assert html.count("Un appel a au moins un critère d'évaluation.") == 1
+    assert 'href="#criteria-rows"' in html
+
+
+def test_the_summary_counts_errors_not_fields():
+    from django import forms
+
+    from qmi.templatetags.qmi_tags import error_count
+
+    class TwoErrors(forms.Form):
+        name = forms.CharField()
+
+        def clean(self):
+            self.add_error("name", "Première erreur.")
+            self.add_error("name", "Seconde erreur.")
+
+    form = TwoErrors({"name": "x"})
+    assert error_count(form) == 2
+    assert error_count(TwoErrors()) == 0
