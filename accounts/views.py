@@ -2,7 +2,6 @@ from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -14,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.forms import ProfileForm
+from qmi.permissions import logged_in, rule
 
 
-@login_required
+@rule(logged_in)
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -59,7 +59,7 @@ def set_language(request):
     return response
 
 
-@login_required
+@rule(logged_in)
 @reauthentication_required
 def delete_account(request):
     """Delete one's own account, after confirming the password, unless it would orphan work."""

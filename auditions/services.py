@@ -260,14 +260,22 @@ def save_session(*, user, participation, held_on, members):
     return session
 
 
+def conflicted_targets(user, participation):
+    """Ids of the commune's targets on which the user has a conflict of interest
+    (declared, or member of the applicant organisation): they record no opinion there."""
+    from applications.services.assignments import conflicted_pairs
+
+    return {target for target, member in conflicted_pairs(participation) if member == user.pk}
+
+
 def save_opinions(*, user, participation, opinions):
     """Record the jury's opinions and ranking: ``opinions`` maps a shortlisted target
-    to (opinion, comment, rank); an empty opinion leaves the row without opinion."""
+    to (opinion, comment, rank); an empty opinion leaves the row without opinion.
+    Rows left out (e.g. those the user is conflicted on) keep theirs."""
     if not can_manage_auditions(user, participation):
         raise PermissionDenied
-    ranks = [rank for _opinion, _comment, rank in opinions.values() if rank]
-    if len(ranks) != len(set(ranks)):
-        raise ValidationError(_("Deux candidatures ne peuvent pas avoir le même rang."))
+    if any(target.pk in conflicted_targets(user, participation) for target in opinions):
+        raise PermissionDenied
     allowed = set(selectors.heard_targets(participation).values_list("pk", flat=True))
     if any(target.pk not in allowed for target in opinions):
         raise ValidationError(
@@ -280,8 +288,13 @@ def save_opinions(*, user, participation, opinions):
         if session is None:
             raise ValidationError(_("Enregistrez d'abord la date et les membres du jury."))
         existing = {o.target_id: o for o in JuryOpinion.objects.filter(session=session)}
+        given = {target.pk for target in opinions}
+        kept = [o.rank for o in existing.values() if o.rank and o.target_id not in given]
+        ranks = kept + [rank for opinion, _comment, rank in opinions.values() if opinion and rank]
+        if len(ranks) != len(set(ranks)):
+            raise ValidationError(_("Deux candidatures ne peuvent pas avoir le même rang."))
         # Ranks move in two steps so that swapping two ranks never meets the unique key.
-        JuryOpinion.objects.filter(session=session, rank__isnull=False).update(rank=None)
+        JuryOpinion.objects.filter(session=session, target__in=list(opinions)).update(rank=None)
         for target, (opinion, comment, rank) in opinions.items():
             current = existing.get(target.pk)
             if not opinion:

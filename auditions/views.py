@@ -5,7 +5,6 @@ ids, or another organisation's, give 404.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +24,7 @@ from auditions.permissions import (
     can_shortlist,
     can_view_auditions,
 )
+from qmi.permissions import logged_in, rule
 
 # -- commune teams -----------------------------------------------------------------
 
@@ -145,17 +145,27 @@ def toggle_shortlist(request, target_id):
     return redirect("staff:application", target_id=target.pk)
 
 
-def _opinion_forms(participation, entries, data=None):
-    forms = []
+def _opinion_forms(entries, conflicted, data=None):
+    """(entry, form, conflicted) per shortlisted application; no form where the user is conflicted
+    (nor, in a post, for a row the posted page did not have)."""
+    rows = []
     for entry in entries:
+        if entry.target_id in conflicted:
+            rows.append((entry, None, True))
+            continue
+        if data is not None and f"t{entry.target_id}-opinion" not in data:
+            # Shortlisted after the page was loaded: left as it is.
+            rows.append((entry, None, False))
+            continue
         opinion = getattr(entry.target, "jury_opinion", None)
         initial = (
             {"opinion": opinion.opinion, "comment": opinion.comment, "rank": opinion.rank}
             if opinion
             else {}
         )
-        forms.append((entry, OpinionForm(data, prefix=f"t{entry.target_id}", initial=initial)))
-    return forms
+        form = OpinionForm(data, prefix=f"t{entry.target_id}", initial=initial)
+        rows.append((entry, form, False))
+    return rows
 
 
 @staff_required
@@ -167,11 +177,12 @@ def jury(request, participation_id):
         "last_name", "first_name", "pk"
     )
     entries = list(selectors.shortlist(participation))
+    conflicted = services.conflicted_targets(request.user, participation) if can_manage else set()
     initial = (
         {"held_on": session.held_on, "members": list(session.members.all())} if session else {}
     )
     session_form = JurySessionForm(initial=initial, team=team)
-    rows = _opinion_forms(participation, entries)
+    rows = _opinion_forms(entries, conflicted)
     status = 200
     if request.method == "POST":
         if not can_manage:
@@ -189,15 +200,16 @@ def jury(request, participation_id):
                     messages.success(request, _("Le jury est enregistré."))
                     return redirect("auditions:jury", participation_id=participation.pk)
         else:
-            rows = _opinion_forms(participation, entries, request.POST)
-            if all(form.is_valid() for _entry, form in rows):
+            rows = _opinion_forms(entries, conflicted, request.POST)
+            if all(form.is_valid() for _entry, form, _conflicted in rows if form):
                 opinions = {
                     entry.target: (
                         form.cleaned_data["opinion"],
                         form.cleaned_data["comment"],
                         form.cleaned_data["rank"],
                     )
-                    for entry, form in rows
+                    for entry, form, _conflicted in rows
+                    if form
                 }
                 try:
                     services.save_opinions(
@@ -246,14 +258,14 @@ def _respond_page(request, entry, booking_form=None, decline_form=None, status=2
     )
 
 
-@login_required
+@rule(logged_in)
 def respond(request, entry_id):
     entry = selectors.get_entry_for_member(request.user, entry_id)
     return _respond_page(request, entry)
 
 
 @require_POST
-@login_required
+@rule(logged_in)
 def book(request, entry_id):
     entry = selectors.get_entry_for_member(request.user, entry_id)
     slots = selectors.free_slots(entry.target.participation)
@@ -276,7 +288,7 @@ def book(request, entry_id):
 
 
 @require_POST
-@login_required
+@rule(logged_in)
 def decline(request, entry_id):
     entry = selectors.get_entry_for_member(request.user, entry_id)
     form = DeclineForm(request.POST)
@@ -297,7 +309,7 @@ def decline(request, entry_id):
     return _respond_page(request, entry, decline_form=form, status=400)
 
 
-@login_required
+@rule(logged_in)
 def calendar_file(request, entry_id):
     """The booked audition as an .ics file, for the company's members."""
     entry = selectors.get_entry_for_member(request.user, entry_id)

@@ -39,6 +39,8 @@ ENV = {
     "EMAIL_URL": os.environ.get("EMAIL_URL", "dummy://"),
     "SITE_URL": "https://127.0.0.1:8765",
     "SECURE_SSL_REDIRECT": "0",
+    # The load data set's staff have no second factor: pages, not the MFA flow, are measured.
+    "QMI_MFA_REQUIRED": "0",
     "DJANGO_SETTINGS_MODULE": "qmi.settings",
     "PYTHONPATH": str(ROOT),
 }
@@ -171,6 +173,7 @@ def main():
     parser.add_argument("--seed", type=int, help="load N applications first (fresh database)")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--skip-jobs", action="store_true", help="no exports nor reminders")
     args = parser.parse_args()
     out = tempfile.mkdtemp(prefix="qmi-bench-")
     log = open(Path(out) / "servers.log", "w")  # noqa: SIM115
@@ -254,6 +257,9 @@ def main():
     finally:
         for process in (web, worker, oneview):
             stop(process)
+    if args.skip_jobs:
+        print(f"\nlocust CSV files and server logs: {out}")
+        return
     print("\nbackground jobs (run as the worker runs them)")
     result = manage("shell", "-c", JOBS, capture=True)
     import json

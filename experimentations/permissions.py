@@ -14,6 +14,7 @@ __all__ = [
     "can_assign_officer",
     "can_edit_pilot",
     "can_file_report",
+    "can_file_reports",
     "can_manage_surveys",
     "can_record_outcome",
     "can_view_pilot",
@@ -64,14 +65,17 @@ def can_record_outcome(user, pilot):
     return can_edit_pilot(user, pilot)
 
 
-def can_assign_officer(user):
+def can_assign_officer(user, pilot=None):
     return roles_of(user).is_metropolis_admin
 
 
-def can_file_report(user, report):
+def can_file_reports(user, pilot):
     """The laureate's members write the reports of a pilot that is not abandoned."""
-    pilot = report.pilot
     return pilot.state != pilot.State.ABANDONED and is_pilot_member(user, pilot)
+
+
+def can_file_report(user, report):
+    return can_file_reports(user, report.pilot)
 
 
 def can_manage_surveys(user):

@@ -1,8 +1,6 @@
 """Thin views: read the request, call one selector or service, render."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +19,7 @@ from notifications.permissions import can_manage_outbox
 from notifications.services import mark_read, render_message, retry_failed, subscriptions
 from notifications.services.outbox import read_unsubscribe_token
 from qmi.forms import parse_id
+from qmi.permissions import logged_in, rule
 from qmi.ratelimits import TOO_MANY_MAILS, allow_mail_to_unconfirmed
 
 PAGE_SIZE = 50
@@ -42,13 +41,13 @@ def _rendered(message):
 # Notifications of the logged-in person.
 
 
-@login_required
+@rule(logged_in)
 def notification_list(request):
     page = _page(request, selectors.notifications_of(request.user))
     return render(request, "notifications/list.html", {"page": page})
 
 
-@login_required
+@rule(logged_in)
 def notification_detail(request, pk):
     message = selectors.notification_of(request.user, pk)
     if message is None:
@@ -59,7 +58,7 @@ def notification_detail(request, pk):
     )
 
 
-@login_required
+@rule(logged_in)
 @require_POST
 def notification_mark_read(request):
     message_id = request.POST.get("message")
@@ -83,14 +82,8 @@ def notification_mark_read(request):
 # Outbox, for metropolis admins.
 
 
-def _require_outbox_manager(user):
-    if not can_manage_outbox(user):
-        raise PermissionDenied
-
-
-@login_required
+@rule(can_manage_outbox)
 def outbox(request):
-    _require_outbox_manager(request.user)
     form = OutboxFilterForm(request.GET or None, kinds=selectors.known_kinds())
     filters = form.filters()
     page = _page(request, selectors.outbox(**filters))
@@ -101,9 +94,8 @@ def outbox(request):
     )
 
 
-@login_required
+@rule(can_manage_outbox)
 def outbox_message(request, pk):
-    _require_outbox_manager(request.user)
     message = get_object_or_404(OutboxMessage.objects.select_related("recipient"), pk=pk)
     if message.kind.startswith("account_"):
         # Its link opens the recipient's account (reset, confirmation): theirs alone.
@@ -117,10 +109,9 @@ def outbox_message(request, pk):
     )
 
 
-@login_required
+@rule(can_manage_outbox)
 @require_POST
 def outbox_retry(request):
-    _require_outbox_manager(request.user)
     ids = [parse_id(value) for value in request.POST.getlist("message")]
     count = retry_failed([message_id for message_id in ids if message_id is not None])
     messages.success(

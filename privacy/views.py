@@ -1,13 +1,13 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from privacy.services import export as exports
+from qmi.permissions import logged_in, rule
 
 
-@login_required
+@rule(logged_in)
 def export(request):
     """ "Mes données": ask for an archive, see its state, download it."""
     if request.method == "POST":
@@ -30,7 +30,7 @@ def export(request):
     )
 
 
-@login_required
+@rule(logged_in)
 def export_download(request, token):
     """Only the person the archive is about, while it is valid."""
     archive = exports.export_for_download(request.user, token)

@@ -133,7 +133,12 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if IS_POSTGRES:
     # PostgreSQL's JIT compiles large plans: seconds lost on dashboard and export
     # queries that run in milliseconds without it (bench/RESULTS.md).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # work_mem: the team dashboard ranks a commune's rows (a window over all of them):
+    # 43,000 rows at 100,000 applications sort in memory with 32 MB, spill to disk
+    # with PostgreSQL's default 4 MB. Per sort, per connection: mind the RAM.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", f"-c jit=off -c work_mem={env.str('DB_WORK_MEM', '32MB')}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: broker and cache when REDIS_URL is set; eager tasks otherwise.

@@ -12,6 +12,12 @@ def can_see_commune_dashboard(user, commune):
     return roles.is_metropolis_admin or commune.pk in roles.manager_of
 
 
+def can_see_a_dashboard(user):
+    """The dashboards' home: metropolis admins and the managers of a commune."""
+    roles = roles_of(user)
+    return roles.is_metropolis_admin or bool(roles.manager_of)
+
+
 def dashboard_communes(user):
     """Communes whose dashboard the user may open (all of them for metropolis admins)."""
     from communes.models import Commune

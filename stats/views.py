@@ -1,6 +1,5 @@
 """Dashboards (staff), public statistics, open data files and their documentation."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from applications.services.exports import to_csv
 from calls.models import Edition
 from communes.models import Commune
+from qmi.permissions import rule
 from stats import opendata, permissions, selectors
 from stats.charts import csv_rows
 from stats.forms import ScopeForm
@@ -23,12 +23,6 @@ def _chart_csv(charts, key, filename):
     response = HttpResponse(to_csv(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}-{key}.csv"'
     return response
-
-
-def _login_required(request):
-    from django.contrib.auth.views import redirect_to_login
-
-    return redirect_to_login(request.get_full_path())
 
 
 def _render_dashboard(request, template, form, extra):
@@ -56,35 +50,29 @@ def _render_dashboard(request, template, form, extra):
     )
 
 
+@rule(permissions.can_see_programme_dashboard)
 def programme_dashboard(request):
-    if not request.user.is_authenticated:
-        return _login_required(request)
-    if not permissions.can_see_programme_dashboard(request.user):
-        raise PermissionDenied
     communes = permissions.dashboard_communes(request.user)
     form = ScopeForm(request.GET, editions=Edition.objects.all(), communes=communes)
     return _render_dashboard(request, "stats/dashboard.html", form, {"communes": communes})
 
 
-def commune_dashboard(request, slug):
-    if not request.user.is_authenticated:
-        return _login_required(request)
-    commune = get_object_or_404(Commune, slug=slug)
-    if not permissions.can_see_commune_dashboard(request.user, commune):
-        raise PermissionDenied
+def _commune(user, slug):
+    return get_object_or_404(Commune, slug=slug)
+
+
+@rule(permissions.can_see_commune_dashboard, commune=("slug", _commune))
+def commune_dashboard(request, commune):
     form = ScopeForm(request.GET, editions=Edition.objects.filter(participations__commune=commune))
     return _render_dashboard(request, "stats/commune_dashboard.html", form, {"commune": commune})
 
 
+@rule(permissions.can_see_a_dashboard)
 def dashboard_home(request):
     """Managers of one commune land on its dashboard; admins on the programme's."""
-    if not request.user.is_authenticated:
-        return _login_required(request)
     if permissions.can_see_programme_dashboard(request.user):
         return programme_dashboard(request)
     communes = list(permissions.dashboard_communes(request.user))
-    if not communes:
-        raise PermissionDenied
     return render(request, "stats/dashboard_home.html", {"communes": communes})
 
 

@@ -16,6 +16,7 @@ __all__ = [
     "can_edit_application",
     "can_submit_application",
     "can_withdraw_application",
+    "is_editable",
 ]
 
 
@@ -39,13 +40,16 @@ def can_accept_invitation(user, invitation):
     return user.is_authenticated and invitation.email.casefold() == user.email.casefold()
 
 
+def is_editable(application, now=None):
+    """A draft or a submitted application, while its call is open (by anyone allowed)."""
+    return application.state != Application.State.WITHDRAWN and application.call.is_open(
+        now or timezone.now()
+    )
+
+
 def can_edit_application(user, application, now=None):
     """Members edit a draft or a submitted application while the call is open."""
-    if application.state == Application.State.WITHDRAWN:
-        return False
-    return application.call.is_open(now or timezone.now()) and is_member(
-        user, application.organisation_id
-    )
+    return is_editable(application, now) and is_member(user, application.organisation_id)
 
 
 def can_submit_application(user, application, now=None):

@@ -11,6 +11,8 @@ __all__ = [
     "can_access_staff_area",
     "can_add_note",
     "can_assign",
+    "can_assign_reviewers",
+    "can_follow_job",
     "can_decide",
     "can_declare_conflict",
     "can_export_call",
@@ -24,6 +26,7 @@ __all__ = [
     "can_view_audit_log",
     "can_view_participation",
     "can_view_results",
+    "can_view_target",
     "finalise_conflicts",
     "has_conflict",
     "is_applicant_member",
@@ -40,6 +43,11 @@ def can_access_staff_area(user):
 def can_view_participation(user, participation):
     roles = roles_of(user)
     return roles.is_metropolis_admin or participation.commune_id in roles.staff_communes
+
+
+def can_view_target(user, target):
+    """The staff application page: the commune's team and metropolis admins."""
+    return can_view_participation(user, target.participation)
 
 
 def is_manager_of(user, participation):
@@ -122,6 +130,10 @@ def can_assign(user, participation):
     """Managers (or an admin) share the applications among the team until the selection
     is locked."""
     return _acts_for_commune(user, participation) and _selection_open(participation)
+
+
+def can_assign_reviewers(user, target):
+    return can_assign(user, target.participation)
 
 
 def can_screen_in(user, participation):
@@ -244,7 +256,7 @@ def can_see_colleague_reviews(user, target, my_review):
     return my_review is not None and my_review.is_submitted
 
 
-def can_view_results(user):
+def can_view_results(user, call=None):
     return roles_of(user).is_metropolis_admin
 
 
@@ -252,11 +264,11 @@ def can_publish_results(user, call):
     return roles_of(user).is_metropolis_admin
 
 
-def can_export_call(user):
+def can_export_call(user, call=None):
     return roles_of(user).is_metropolis_admin
 
 
-def can_view_audit_log(user):
+def can_view_audit_log(user, call=None):
     return roles_of(user).is_metropolis_admin
 
 

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
@@ -26,22 +25,26 @@ from applications.permissions.candidate import (
     can_manage_organisation,
     can_submit_application,
     can_withdraw_application,
+    is_editable,
 )
 from applications.selectors import candidate as selectors
 from applications.services import attachments as attachment_services
 from applications.services import drafting, organisations, submission
 from calls.models import Call
 from qmi.forms import parse_id
+from qmi.permissions import logged_in, rule
 from qmi.ratelimits import TOO_MANY_MAILS, allow_mail_to_unconfirmed
 from qmi.templatetags.qmi_tags import paris_datetime
 
 STASH_KEY = "applications_unsaved_post"
 # What an expired session may keep: the step form's fields, this many bytes at most.
 STASH_MAX_BYTES = 64 * 1024
+ORGANISATION = ("pk", selectors.organisation_for_member)
 
 
 def login_required_keeping_post(view):
-    """Like login_required, but what an expired session posted is kept for after log-in."""
+    """``rule(logged_in)``, but what an expired session posted is kept for after log-in."""
+    view = rule(logged_in)(view)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -119,15 +122,15 @@ def _safe_next(request, fallback):
 # "Mes candidatures" and organisations.
 
 
-@login_required
+@rule(logged_in)
 def my_applications(request):
     applications = list(selectors.my_applications(request.user))
     rows = [
         {
             "application": application,
             "done": drafting.completed_steps(application),
-            "can_edit": application.state != Application.State.WITHDRAWN
-            and application.call.is_open(),
+            # The list holds the member's applications only: the rule without its query.
+            "can_edit": is_editable(application),
         }
         for application in applications
     ]
@@ -143,7 +146,7 @@ def my_applications(request):
     )
 
 
-@login_required
+@rule(logged_in)
 def organisation_create(request):
     form = OrganisationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -168,12 +171,9 @@ def organisation_create(request):
     )
 
 
-@login_required
-def organisation_edit(request, pk):
+@rule(can_manage_organisation, organisation=ORGANISATION)
+def organisation_edit(request, organisation):
     """Owners keep their organisation's details up to date."""
-    organisation = selectors.organisation_for_member(request.user, pk)
-    if not can_manage_organisation(request.user, organisation):
-        raise PermissionDenied
     form = OrganisationForm(
         request.POST if request.method == "POST" else None, instance=organisation
     )
@@ -195,7 +195,7 @@ def organisation_edit(request, pk):
     )
 
 
-@login_required
+@rule(logged_in)
 def organisation_detail(request, pk):
     organisation = selectors.organisation_for_member(request.user, pk)
     is_owner = can_manage_organisation(request.user, organisation)
@@ -250,7 +250,7 @@ def _membership_change(request, pk, change, done_message):
 
 
 @require_POST
-@login_required
+@rule(logged_in)
 def member_remove(request, pk):
     """An owner removes a member."""
     return _membership_change(
@@ -264,7 +264,7 @@ def member_remove(request, pk):
 
 
 @require_POST
-@login_required
+@rule(logged_in)
 def ownership_transfer(request, pk):
     """An owner hands ownership to another member."""
     return _membership_change(
@@ -278,7 +278,7 @@ def ownership_transfer(request, pk):
 
 
 @require_POST
-@login_required
+@rule(logged_in)
 def organisation_leave(request, pk):
     """A member leaves the organisation."""
     return _membership_change(
@@ -291,7 +291,7 @@ def organisation_leave(request, pk):
     )
 
 
-@login_required
+@rule(logged_in)
 def invitation_accept(request, token):
     invitation = organisations.pending_invitation(token)
     if invitation is None:
@@ -324,7 +324,7 @@ def invitation_accept(request, token):
 # Starting an application.
 
 
-@login_required
+@rule(logged_in)
 def start(request, call_slug):
     call = get_object_or_404(Call.objects.visible_to(request.user), slug=call_slug)
     here = reverse("applications:start", args=[call.slug])
@@ -406,7 +406,7 @@ def _render_step(request, application, step, form, version, *, status=200, unsav
     return render(request, f"applications/steps/{step}.html", context, status=status)
 
 
-@login_required
+@rule(logged_in)
 def detail(request, pk):
     application = selectors.application_for_member(request.user, pk)
     return render(
@@ -614,7 +614,7 @@ def _after_save(request, application, step):
 
 
 @require_POST
-@login_required
+@rule(logged_in)
 def attachment_upload(request, pk):
     application = selectors.application_for_member(request.user, pk)
     application._editable = can_edit_application(request.user, application)
@@ -639,7 +639,7 @@ def attachment_upload(request, pk):
 
 
 @require_POST
-@login_required
+@rule(logged_in)
 def attachment_delete(request, pk, attachment_pk):
     application = selectors.application_for_member(request.user, pk)
     attachment = get_object_or_404(application.attachments.all(), pk=attachment_pk)
@@ -652,7 +652,7 @@ def attachment_delete(request, pk, attachment_pk):
     return redirect("applications:step", pk=application.pk, step="pieces")
 
 
-@login_required
+@rule(logged_in)
 def attachment_download(request, pk):
     attachment: Attachment = selectors.attachment_for_download(request.user, pk)
     response = FileResponse(
@@ -669,7 +669,7 @@ def attachment_download(request, pk):
 # Receipt and withdrawal.
 
 
-@login_required
+@rule(logged_in)
 def receipt(request, pk):
     application = selectors.application_for_member(request.user, pk)
     if not application.reference:
@@ -677,7 +677,7 @@ def receipt(request, pk):
     return render(request, "applications/receipt.html", {"application": application})
 
 
-@login_required
+@rule(logged_in)
 def withdraw(request, pk):
     application = selectors.application_for_member(request.user, pk)
     if request.method == "POST":

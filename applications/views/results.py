@@ -1,7 +1,7 @@
 """Metropolis admins: each commune's state, reopening, publication, call export, audit log."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,20 +17,22 @@ from applications.permissions.staff import (
 from applications.selectors import staff as selectors
 from applications.services import exports, results, selection
 from applications.views import audit, confirmations
-from applications.views.staff import staff_required
+from applications.views.staff import PARTICIPATION, staff_required
 from calls.models import Call
 from calls.selectors import laureates
+from qmi.permissions import rule
 
 
-def _call_for(request, call_id, allowed):
-    if not allowed(request.user):
-        raise PermissionDenied
-    return get_object_or_404(Call.objects.visible_to(request.user), pk=call_id)
+def _call_for(user, call_id):
+    return get_object_or_404(Call.objects.visible_to(user), pk=call_id)
+
+
+CALL = ("call_id", _call_for)
 
 
 @staff_required
-def call_results(request, call_id):
-    call = _call_for(request, call_id, can_view_results)
+@rule(can_view_results, call=CALL)
+def call_results(request, call):
     return _results_page(request, call)
 
 
@@ -54,10 +56,8 @@ def _results_page(request, call, status=200):
 
 @require_http_methods(["GET", "POST"])
 @staff_required
-def publish(request, call_id):
-    call = _call_for(request, call_id, lambda user: True)
-    if not can_publish_results(request.user, call):
-        raise PermissionDenied
+@rule(can_publish_results, call=CALL)
+def publish(request, call):
     if request.method == "GET":
         return confirmations.confirm_publication(request, call)
     try:
@@ -77,10 +77,8 @@ def publish(request, call_id):
 
 @require_http_methods(["GET", "POST"])
 @staff_required
-def reopen(request, participation_id):
-    participation = selectors.get_participation(request.user, participation_id)
-    if not can_reopen(request.user, participation):
-        raise PermissionDenied
+@rule(can_reopen, participation=PARTICIPATION)
+def reopen(request, participation):
     if request.method == "GET":
         return confirmations.confirm_reopening(request, participation)
     selection.reopen_selection(user=request.user, participation=participation)
@@ -92,9 +90,9 @@ def reopen(request, participation_id):
 
 
 @staff_required
-def call_export(request, call_id, file_format):
+@rule(can_export_call, call=CALL)
+def call_export(request, call, file_format):
     """POST: a worker prepares the whole call's export; the job page follows it."""
-    call = _call_for(request, call_id, can_export_call)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     job = exports.request_export(user=request.user, call=call, file_format=file_format)
@@ -102,6 +100,6 @@ def call_export(request, call_id, file_format):
 
 
 @staff_required
-def audit_log(request, call_id):
-    call = _call_for(request, call_id, can_view_audit_log)
+@rule(can_view_audit_log, call=CALL)
+def audit_log(request, call):
     return audit.audit_log_page(request, call)

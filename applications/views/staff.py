@@ -1,11 +1,9 @@
 """Commune teams: dashboard, application page, screening, reviews, decisions."""
 
-from functools import wraps
 from types import SimpleNamespace
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import OperationalError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
@@ -21,14 +19,17 @@ from applications.permissions.staff import (
     can_access_staff_area,
     can_add_note,
     can_assign,
+    can_assign_reviewers,
     can_decide,
+    can_declare_conflict,
     can_finalise,
     can_follow_job,
     can_reopen,
     can_review,
     can_screen,
     can_see_colleague_reviews,
-    can_view_results,
+    can_view_participation,
+    can_view_target,
 )
 from applications.selectors import assignments as assignment_selectors
 from applications.selectors import search
@@ -44,6 +45,7 @@ from applications.staff_forms import (
     apply_service_errors,
 )
 from applications.views import reading_context
+from qmi.permissions import rule, scoped
 
 PAGE_SIZE = 25
 CONCURRENT_WRITE_MESSAGE = gettext_lazy(
@@ -52,32 +54,22 @@ CONCURRENT_WRITE_MESSAGE = gettext_lazy(
 )
 
 
-def staff_required(view):
-    """Log in first; then commune staff and metropolis admins only."""
-    view = login_required(view)
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.user.is_authenticated and not can_access_staff_area(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Log in first; then commune staff and metropolis admins only (qmi.permissions).
+staff_required = rule(can_access_staff_area)
+# Objects of the URL, 404 outside the user's communes.
+PARTICIPATION = ("participation_id", selectors.get_participation)
+TARGET = ("target_id", selectors.get_target)
 
 
 @staff_required
 def home(request):
     participations = selectors.staff_participations(request.user)
-    return render(
-        request,
-        "applications/staff/home.html",
-        {"participations": participations, "is_admin": can_view_results(request.user)},
-    )
+    return render(request, "applications/staff/home.html", {"participations": participations})
 
 
 @staff_required
-def dashboard(request, participation_id):
-    participation = selectors.get_participation(request.user, participation_id)
+@rule(can_view_participation, participation=PARTICIPATION)
+def dashboard(request, participation):
     return _dashboard(request, participation)
 
 
@@ -132,9 +124,9 @@ def _assignment_panels(user, participation, manager):
 
 
 @staff_required
-def dashboard_export(request, participation_id, file_format):
+@rule(can_view_participation, participation=PARTICIPATION)
+def dashboard_export(request, participation, file_format):
     """POST: a worker prepares the export; the job page shows its progress and link."""
-    participation = selectors.get_participation(request.user, participation_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     job = exports.request_export(
@@ -160,24 +152,28 @@ def export_response(header, rows, name, file_format):
     return response
 
 
-def _job_for(request, job_id):
+def _job_for(user, job_id):
+    """Someone else's job, or one whose access was lost, is answered 404 like an unknown one."""
     job = get_object_or_404(
         StaffJob.objects.select_related("call", "participation__commune"), pk=job_id
     )
-    if not can_follow_job(request.user, job):
+    if not can_follow_job(user, job):
         raise Http404
     return job
 
 
+JOB = ("job_id", _job_for)
+
+
 @staff_required
-def job(request, job_id):
-    job = _job_for(request, job_id)
+@rule(scoped, job=JOB)
+def job(request, job):
     return render(request, "applications/staff/job.html", {"job": job})
 
 
 @staff_required
-def job_download(request, job_id):
-    job = _job_for(request, job_id)
+@rule(scoped, job=JOB)
+def job_download(request, job):
     if job.state != StaffJob.State.DONE or not job.file:
         raise Http404
     response = FileResponse(
@@ -228,8 +224,8 @@ def _page(request, target, status=200, **forms):
 
 
 @staff_required
-def application(request, target_id):
-    target = selectors.get_target(request.user, target_id)
+@rule(can_view_target, target=TARGET)
+def application(request, target):
     return _page(request, target)
 
 
@@ -253,8 +249,8 @@ def _post_action(request, target, form, form_name, action, success_message):
 
 @require_POST
 @staff_required
-def save_review(request, target_id):
-    target = selectors.get_target(request.user, target_id)
+@rule(can_review, target=TARGET)
+def save_review(request, target):
     criteria = list(target.participation.call.criteria.all())
     form = ReviewForm(request.POST, criteria=criteria)
     submit = request.POST.get("action") == "submit"
@@ -275,8 +271,8 @@ def save_review(request, target_id):
 
 @require_POST
 @staff_required
-def declare_conflict(request, target_id):
-    target = selectors.get_target(request.user, target_id)
+@rule(can_declare_conflict, target=TARGET)
+def declare_conflict(request, target):
     form = ConflictForm(request.POST)
 
     def action(form):
@@ -290,8 +286,8 @@ def declare_conflict(request, target_id):
 
 @require_POST
 @staff_required
-def screen(request, target_id):
-    target = selectors.get_target(request.user, target_id)
+@rule(can_screen, target=TARGET)
+def screen(request, target):
     form = ScreeningForm(request.POST)
 
     def action(form):
@@ -309,10 +305,8 @@ def screen(request, target_id):
 
 @require_POST
 @staff_required
-def decide(request, target_id):
-    target = selectors.get_target(request.user, target_id)
-    if not can_decide(request.user, target):
-        raise PermissionDenied
+@rule(can_decide, target=TARGET)
+def decide(request, target):
     form = DecisionForm(request.POST)
 
     def action(form):
@@ -328,8 +322,8 @@ def decide(request, target_id):
 
 @require_POST
 @staff_required
-def add_note(request, target_id):
-    target = selectors.get_target(request.user, target_id)
+@rule(can_add_note, target=TARGET)
+def add_note(request, target):
     form = NoteForm(request.POST)
 
     def action(form):
@@ -340,10 +334,8 @@ def add_note(request, target_id):
 
 @require_http_methods(["GET", "POST"])
 @staff_required
-def finalise(request, participation_id):
-    participation = selectors.get_participation(request.user, participation_id)
-    if not can_finalise(request.user, participation):
-        raise PermissionDenied
+@rule(can_finalise, participation=PARTICIPATION)
+def finalise(request, participation):
     if request.method == "GET":
         from applications.views.confirmations import confirm_finalisation
 
@@ -367,11 +359,9 @@ def _back_to_dashboard(participation):
 
 @require_POST
 @staff_required
-def assign(request, target_id):
+@rule(can_assign_reviewers, target=TARGET)
+def assign(request, target):
     """Assign one reviewer to this application (manager)."""
-    target = selectors.get_target(request.user, target_id)
-    if not can_assign(request.user, target.participation):
-        raise PermissionDenied
     try:
         created, skipped = assignments.assign(
             user=request.user,
@@ -391,10 +381,8 @@ def assign(request, target_id):
 
 @require_POST
 @staff_required
-def unassign(request, target_id):
-    target = selectors.get_target(request.user, target_id)
-    if not can_assign(request.user, target.participation):
-        raise PermissionDenied
+@rule(can_assign_reviewers, target=TARGET)
+def unassign(request, target):
     assignments.unassign(user=request.user, target=target, reviewer_id=request.POST.get("reviewer"))
     messages.success(request, _("Affectation retirée."))
     return redirect("staff:application", target_id=target.pk)
@@ -402,11 +390,9 @@ def unassign(request, target_id):
 
 @require_POST
 @staff_required
-def bulk_assign(request, participation_id):
+@rule(can_assign, participation=PARTICIPATION)
+def bulk_assign(request, participation):
     """Assign a reviewer to the rows ticked on the dashboard."""
-    participation = selectors.get_participation(request.user, participation_id)
-    if not can_assign(request.user, participation):
-        raise PermissionDenied
     ids = [i for i in request.POST.getlist("targets") if i.isdigit() and len(i) < 12]
     targets = list(
         selectors.staff_targets(request.user).filter(participation=participation, pk__in=ids)
@@ -452,10 +438,8 @@ def _report_assignments(request, created):
 
 @require_POST
 @staff_required
-def spread_assignments(request, participation_id):
-    participation = selectors.get_participation(request.user, participation_id)
-    if not can_assign(request.user, participation):
-        raise PermissionDenied
+@rule(can_assign, participation=PARTICIPATION)
+def spread_assignments(request, participation):
     try:
         created, short = assignments.spread_evenly(
             user=request.user,
@@ -481,10 +465,8 @@ def spread_assignments(request, participation_id):
 
 @require_POST
 @staff_required
-def review_deadline(request, participation_id):
-    participation = selectors.get_participation(request.user, participation_id)
-    if not can_assign(request.user, participation):
-        raise PermissionDenied
+@rule(can_assign, participation=PARTICIPATION)
+def review_deadline(request, participation):
     form = ReviewDeadlineForm(request.POST)
     if form.is_valid():
         assignments.set_review_deadline(

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -96,7 +95,8 @@ def board_choices(user):
 
 
 def pilot_for_page(user, pk):
-    """A pilot with its milestones, reports and outcome; 404 when unknown, 403 when not allowed."""
+    """A pilot with its milestones, reports and outcome; 404 when unknown. Who may see
+    it is the view's rule (``permissions.can_view_pilot``)."""
     pilots = Pilot.objects.select_related(
         "application__organisation",
         "application__call",
@@ -108,10 +108,7 @@ def pilot_for_page(user, pk):
         "milestones",
         Prefetch("reports", queryset=Report.objects.prefetch_related("attachments")),
     )
-    pilot = get_object_or_404(pilots, pk=pk)
-    if not can_view_pilot(user, pilot):
-        raise PermissionDenied
-    return pilot
+    return get_object_or_404(pilots, pk=pk)
 
 
 @dataclass
@@ -130,8 +127,7 @@ def timeline(pilot):
     return sorted(entries, key=lambda e: (e.date, e.kind != "milestone"))
 
 
-def report_for(user, pilot_pk, report_pk):
-    pilot = pilot_for_page(user, pilot_pk)
+def report_of(pilot, report_pk):
     for report in pilot.reports.all():
         if report.pk == report_pk:
             report.pilot = pilot

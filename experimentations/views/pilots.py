@@ -1,7 +1,6 @@
 """Pilot pages: "Mes expérimentations", the boards, the pilot page and its forms."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
@@ -15,11 +14,13 @@ from experimentations.selectors import pilots as selectors
 from experimentations.services import pilots as services
 from experimentations.services import reports as report_services
 from qmi.forms import parse_id
+from qmi.permissions import logged_in, rule, scoped
 
 PAGE_SIZE = 50
+PILOT = ("pk", selectors.pilot_for_page)
 
 
-@login_required
+@rule(logged_in)
 def my_pilots(request):
     pilots = list(selectors.my_pilots(request.user))
     return render(request, "experimentations/my_pilots.html", {"pilots": pilots})
@@ -37,10 +38,8 @@ def _filters(request):
     )
 
 
-@login_required
+@rule(permissions.can_access_board)
 def board(request):
-    if not permissions.can_access_board(request.user):
-        raise PermissionDenied
     filters = _filters(request)
     page = Paginator(selectors.board(request.user, filters), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -60,10 +59,8 @@ def board(request):
     )
 
 
-@login_required
-def pilot_detail(request, pk):
-    pilot = selectors.pilot_for_page(request.user, pk)
-    user = request.user
+@rule(permissions.can_view_pilot, pilot=PILOT)
+def pilot_detail(request, pilot):
     return render(
         request,
         "experimentations/pilot.html",
@@ -71,25 +68,12 @@ def pilot_detail(request, pk):
             "pilot": pilot,
             "timeline": selectors.timeline(pilot),
             "outcome": Outcome.objects.filter(pilot=pilot).first(),
-            "can_edit": permissions.can_edit_pilot(user, pilot),
-            "can_assign": permissions.can_assign_officer(user),
-            "is_member": permissions.is_pilot_member(user, pilot),
-            "can_file": pilot.state != Pilot.State.ABANDONED
-            and permissions.is_pilot_member(user, pilot),
         },
     )
 
 
-def _editable_pilot(request, pk):
-    pilot = selectors.pilot_for_page(request.user, pk)
-    if not permissions.can_edit_pilot(request.user, pilot):
-        raise PermissionDenied
-    return pilot
-
-
-@login_required
-def pilot_edit(request, pk):
-    pilot = _editable_pilot(request, pk)
+@rule(permissions.can_edit_pilot, pilot=PILOT)
+def pilot_edit(request, pilot):
     form = PilotForm(request.POST or None, instance=pilot)
     if request.method == "POST" and form.is_valid():
         try:
@@ -107,11 +91,8 @@ def pilot_edit(request, pk):
     )
 
 
-@login_required
-def officer_assign(request, pk):
-    pilot = selectors.pilot_for_page(request.user, pk)
-    if not permissions.can_assign_officer(request.user):
-        raise PermissionDenied
+@rule(permissions.can_assign_officer, pilot=PILOT)
+def officer_assign(request, pilot):
     form = OfficerForm(request.POST or None, initial={"officer": pilot.officer_id})
     if request.method == "POST" and form.is_valid():
         services.assign_officer(
@@ -127,9 +108,8 @@ def officer_assign(request, pk):
     )
 
 
-@login_required
-def milestone_edit(request, pk, milestone_pk=None):
-    pilot = _editable_pilot(request, pk)
+@rule(permissions.can_edit_pilot, pilot=PILOT)
+def milestone_edit(request, pilot, milestone_pk=None):
     milestone = Milestone(pilot=pilot)
     if milestone_pk is not None:
         milestone = get_object_or_404(Milestone, pk=milestone_pk, pilot=pilot)
@@ -150,9 +130,8 @@ def milestone_edit(request, pk, milestone_pk=None):
     )
 
 
-@login_required
-def outcome_edit(request, pk):
-    pilot = _editable_pilot(request, pk)
+@rule(permissions.can_record_outcome, pilot=PILOT)
+def outcome_edit(request, pilot):
     instance = Outcome.objects.filter(pilot=pilot).first() or Outcome(pilot=pilot)
     form = OutcomeForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -173,11 +152,10 @@ def outcome_edit(request, pk):
     )
 
 
-@login_required
-def report(request, pk, report_pk):
+@rule(permissions.can_view_pilot, pilot=PILOT)
+def report(request, pilot, report_pk):
     """A report: its members write it; everyone who sees the pilot reads it."""
-    report = selectors.report_for(request.user, pk, report_pk)
-    pilot = report.pilot
+    report = selectors.report_of(pilot, report_pk)
     can_file = permissions.can_file_report(request.user, report)
     form = None
     if can_file:
@@ -208,9 +186,8 @@ def report(request, pk, report_pk):
     )
 
 
-@login_required
-def report_attachment_download(request, pk):
-    attachment = selectors.attachment_for_download(request.user, pk)
+@rule(scoped, attachment=("pk", selectors.attachment_for_download))
+def report_attachment_download(request, attachment):
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -1,8 +1,7 @@
 """Satisfaction surveys: admin pages, and the answer page reached by a personal link."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,24 +16,18 @@ from experimentations.models import Survey, SurveyAnswer
 from experimentations.permissions import can_manage_surveys
 from experimentations.selectors import surveys as selectors
 from experimentations.services import surveys as services
+from qmi.permissions import rule
 
 
-def _admin_only(request):
-    if not can_manage_surveys(request.user):
-        raise PermissionDenied
-
-
-@login_required
+@rule(can_manage_surveys)
 def survey_list(request):
-    _admin_only(request)
     return render(
         request, "experimentations/survey_list.html", {"surveys": selectors.surveys_for_admin()}
     )
 
 
-@login_required
+@rule(can_manage_surveys)
 def survey_create(request):
-    _admin_only(request)
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -56,9 +49,8 @@ def survey_create(request):
     )
 
 
-@login_required
+@rule(can_manage_surveys)
 def survey_results(request, pk):
-    _admin_only(request)
     survey = get_object_or_404(Survey.objects.select_related("edition"), pk=pk)
     recipients = survey.recipients.select_related("organisation", "commune").order_by(
         "commune", "organisation__name"
@@ -79,10 +71,9 @@ def survey_results(request, pk):
     )
 
 
-@login_required
+@rule(can_manage_surveys)
 @require_POST
 def survey_send(request, pk):
-    _admin_only(request)
     survey = get_object_or_404(Survey, pk=pk)
     try:
         queued = services.send_survey(user=request.user, survey=survey)
@@ -97,9 +88,8 @@ def survey_send(request, pk):
     return redirect("experimentations:survey_results", pk=survey.pk)
 
 
-@login_required
+@rule(can_manage_surveys)
 def survey_export(request, pk, fmt):
-    _admin_only(request)
     if fmt not in ("csv", "xlsx"):
         raise Http404
     survey = get_object_or_404(Survey.objects.select_related("edition"), pk=pk)

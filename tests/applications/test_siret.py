@@ -7,9 +7,21 @@ from applications.models import Organisation
 from applications.validators import validate_siret
 
 
-@pytest.mark.parametrize("value", ["73282932000074", "732 829 320 00074", "", "   "])
-def test_valid_or_empty_siret_passes(value):
-    assert validate_siret(value) is None
+@pytest.mark.parametrize("value", ["73282932000074", "732 829 320 00074", " 73282932000074 "])
+def test_a_valid_siret_is_accepted_and_kept_as_its_14_digits(db, value):
+    form = OrganisationForm(_organisation_data(siret=value))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["siret"] == "73282932000074"
+    # One digit off and the same value is refused: the check above is not vacuous.
+    with pytest.raises(ValidationError):
+        validate_siret(value.replace("74", "75"))
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+def test_an_empty_siret_is_no_siret_where_none_is_required(db, value):
+    form = OrganisationForm(_organisation_data(country="BE", siret=value))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["siret"] == ""
 
 
 def test_wrong_checksum_is_refused_with_its_own_message():
@@ -35,9 +47,10 @@ def test_wrong_length_or_non_ascii_digits_are_refused(value):
     assert error.value.code == "siret_length"
 
 
-def test_la_poste_establishments_follow_their_own_rule():
+def test_la_poste_establishments_follow_their_own_rule(db):
     # 35600000000010: Luhn fails, digit sum 15 is a multiple of 5 (La Poste rule).
-    validate_siret("35600000000010")
+    form = OrganisationForm(_organisation_data(siret="35600000000010"))
+    assert form.is_valid(), form.errors
     # The exception is La Poste's only: the same digit rule elsewhere is refused.
     for value in ("35600000000011", "12300000000010"):
         with pytest.raises(ValidationError) as error:

@@ -159,3 +159,29 @@ def test_jury_opinions_are_in_the_audit_log(w):
     assert ("avis du jury", "favorable", "défavorable") in changes
     assert ("commentaire du jury", "Bien", "Finalement non") in changes
     assert entry.target.application.reference in jury[0].subject
+
+
+def test_a_conflicted_manager_records_no_opinion_on_that_application(client, w):
+    """Membership of the applicant organisation is a conflict: another manager (or an
+    admin) records the jury's opinion there, and the conflicted one keeps it as it is."""
+    from tests.factories import MembershipFactory
+
+    mine, other = invited(w, count=2)
+    session = _session(w)
+    JuryOpinion.objects.create(session=session, target=mine.target, opinion="reserved", rank=1)
+    MembershipFactory(organisation=mine.target.application.organisation, user=w.manager_a)
+    with pytest.raises(PermissionDenied):
+        services.save_opinions(
+            user=w.manager_a, participation=w.a, opinions={mine.target: ("favourable", "", 2)}
+        )
+    client.force_login(w.manager_a)
+    page = plain(client.get(reverse("auditions:jury", args=[w.a.pk])).content.decode())
+    assert "Conflit d'intérêts" in page
+    # Their other rows save, the conflicted row keeps its opinion and rank.
+    response = _post_opinions(client, w, {other.target: ("reserved", "", 1)})
+    assert response.status_code == 400  # rank 1 is the conflicted row's
+    response = _post_opinions(client, w, {other.target: ("favourable", "", 2)})
+    assert response.status_code == 302
+    kept = JuryOpinion.objects.get(target=mine.target)
+    assert (kept.opinion, kept.rank) == ("reserved", 1)
+    assert JuryOpinion.objects.get(target=other.target).rank == 2

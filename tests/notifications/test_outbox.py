@@ -200,9 +200,22 @@ def test_broker_down_at_submission_the_submission_succeeds_and_the_sweep_sends_t
     assert len(mail.outbox) == 1
 
 
-def test_dispatch_with_an_unreachable_broker_never_raises(member, call):
-    with mock.patch.object(deliver_message, "delay", side_effect=OperationalError("down")):
-        outbox.dispatch(queue_for(member, call)[0].pk)
+@pytest.mark.parametrize("error", [OperationalError("down"), OSError("refused"), KeyError("?")])
+def test_dispatch_with_an_unreachable_broker_never_raises_and_leaves_the_row_to_the_sweep(
+    member, call, error
+):
+    message, _ = queue_for(member, call)
+    with mock.patch.object(deliver_message, "delay", side_effect=error) as delay:
+        assert outbox.dispatch(message.pk) is False
+    delay.assert_called_once_with(message.pk)
+    message.refresh_from_db()
+    assert message.state == OutboxMessage.State.PENDING
+    assert mail.outbox == []
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=61)):
+        assert outbox.sweep() == (0, 1)  # the broker is back: sent once
+    message.refresh_from_db()
+    assert message.state == OutboxMessage.State.SENT
+    assert [m.to for m in mail.outbox] == [[member.email]]
 
 
 def claimed_minutes_ago(message, minutes):

@@ -212,3 +212,32 @@ def test_anonymous_visitors_never_get_a_page_that_is_not_public(client, name):
     assert response.status_code in (302, 403, 404, 405), (name, response.status_code)
     if response.status_code == 302:
         assert "/comptes/" in response["Location"] or "login" in response["Location"]
+
+
+# Every view that is not public states its rule with qmi.permissions.rule (or a named
+# rule built with it, such as ``staff_required``), so the check cannot be forgotten
+# inside the view's body. Views of the staff side (staff, admin, officer) must ask a
+# predicate that is more than "logged in".
+WRAPPED_RULES = {"login", "member", "staff", "admin", "officer"}
+STAFF_RULES = {"staff", "admin", "officer"}
+
+
+def test_every_view_that_is_not_public_states_its_rule_with_the_decorator():
+    from qmi.permissions import logged_in, rules_of
+
+    urls = project_urls()
+    unwrapped = sorted(
+        name
+        for name, rule in RULES.items()
+        if rule in WRAPPED_RULES and not rules_of(urls[name].callback)
+    )
+    assert not unwrapped, (
+        "Views without @rule(predicate) from qmi.permissions (see README, "
+        f"'Permissions'): {unwrapped}"
+    )
+    login_only = sorted(
+        name
+        for name, rule in RULES.items()
+        if rule in STAFF_RULES and set(rules_of(urls[name].callback)) <= {logged_in}
+    )
+    assert not login_only, f"Staff views that only ask for a log-in: {login_only}"

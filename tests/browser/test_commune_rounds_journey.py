@@ -1,0 +1,125 @@
+"""Issue 12's round of a commune team, in the browser: screen (in bulk), assign,
+review, read (previous / next, the pitch deck inline, the revision history),
+select and finalise; every page checked by ``site.check()`` (axe-core, French
+typography, control contrast, no sideways scroll at 390 and 1280 px).
+
+The questions to candidates (issue 12.2) and the shortlist, audition slots and jury
+(12.3, 12.4) are not on main yet: their steps are not in this journey."""
+
+import re
+
+from django.core.files.base import ContentFile
+
+from applications.models import ApplicationTarget, Attachment, ReviewAssignment
+from applications.services.drafting import record_revision
+from tests.applications.candidate_factories import PDF_BYTES
+from tests.applications.staff_helpers import World
+from tests.browser.conftest import log_in
+from tests.factories import PASSWORD
+
+
+def _click(site, role, name):
+    site.page.get_by_role(role, name=name).first.click()
+    site.page.wait_for_load_state("load")
+    site.check()
+
+
+def _switch_user(site, user):
+    site.page.context.clear_cookies()
+    log_in(site, user.email, PASSWORD)
+
+
+def _with_deck_and_revisions(target):
+    application = target.application
+    owner = application.organisation.members.first()
+    Attachment.objects.create(
+        application=application,
+        kind=Attachment.Kind.PITCH_DECK,
+        file=ContentFile(PDF_BYTES, name="deck.pdf"),
+        original_name="Pitch deck.pdf",
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+        sha256="0" * 64,
+    )
+    record_revision(application, owner)
+    application.summary = "Des vélos cargo partagés pour les commerçants du quartier."
+    application.save()
+    record_revision(application, owner)
+
+
+def test_commune_rounds_journey(site, transactional_db):
+    world = World(hide_reviews=True, quota_min=1, quota_max=2, closed=True)
+    targets = [world.application(world.a, title=f"Projet {letter}") for letter in "ABC"]
+    first = targets[0]
+    _with_deck_and_revisions(first)
+    # Bootstrap scrolls smoothly otherwise: a click after scrolling could miss its link.
+    site.page.emulate_media(reduced_motion="reduce")
+
+    # 1. The manager screens the three applications at once and assigns them.
+    _switch_user(site, world.manager_a)
+    site.goto(f"/equipe/tableau/{world.a.pk}/?sort=title")
+    for target in targets:
+        site.page.get_by_label(f"Sélectionner {target.application.reference}").check()
+    site.page.locator("#bulk-eligible").check()
+    _click(site, "button", "Enregistrer l'éligibilité des candidatures cochées")
+    assert "3 éligibilités enregistrées." in site.page.content()
+    assert (
+        ApplicationTarget.objects.filter(participation=world.a, eligibility="eligible").count() == 3
+    )
+    assert "sort=title" in site.page.url  # back to the same order
+    for target in targets:
+        site.page.get_by_label(f"Sélectionner {target.application.reference}").check()
+    site.page.get_by_label("Affecter les candidatures cochées à").select_option(
+        str(world.reviewer_a.pk)
+    )
+    _click(site, "button", re.compile("^Affecter$"))
+    assert ReviewAssignment.objects.filter(reviewer=world.reviewer_a).count() == 3
+
+    # 2. The reviewer opens an assignment, reviews it, and moves to the next one.
+    _switch_user(site, world.reviewer_a)
+    site.goto(f"/equipe/tableau/{world.a.pk}/?sort=title")
+    site.page.locator("#dashboard-table").get_by_role(
+        "link", name=first.application.reference
+    ).click()
+    site.page.wait_for_load_state("load")
+    site.check()
+    assert re.search(r"1\s+sur\s+3", site.page.locator("#application-position").inner_text())
+    for criterion in world.criteria:
+        site.page.locator(f"#id_score_{criterion.pk}_4").check()
+    site.page.get_by_label("Recommandation").select_option("select")
+    site.page.get_by_label("Commentaire").fill("Solide, à retenir.")
+    _click(site, "button", "Soumettre mon évaluation")
+    assert "Votre évaluation est soumise." in site.page.content()
+    assert "sort=title" in site.page.url
+    link = site.page.get_by_role("link", name="Candidature suivante")
+    # From the keyboard, as a reader going through the list would.
+    link.focus()
+    site.page.keyboard.press("Enter")
+    site.page.wait_for_url(re.compile(rf"/candidature/{targets[1].pk}/\?sort=title$"))
+    site.check()
+    assert targets[1].application.reference in site.page.content()
+    assert re.search(r"2\s+sur\s+3", site.page.locator("#application-position").inner_text())
+
+    # 3. The manager reads the first application: pitch deck inline, what changed.
+    _switch_user(site, world.manager_a)
+    site.goto(f"/equipe/candidature/{first.pk}/")
+    frame = site.page.locator("#pitch-deck-title + div iframe")
+    assert frame.count() == 1
+    deck_url = frame.get_attribute("src")
+    response = site.page.request.get(site.base_url + deck_url)
+    assert response.headers["content-disposition"].startswith("inline")
+    history = site.page.locator("#revision-history")
+    assert "Version 2" in history.inner_text()
+    assert history.locator("ins").first.inner_text().strip()
+
+    # 4. The manager selects it and finalises without a decision on the others.
+    site.page.get_by_label("retenue", exact=True).check()
+    site.page.get_by_label("Motivation").fill("Retenu pour son ancrage local.")
+    _click(site, "button", "Enregistrer la décision")
+    assert "Décision enregistrée." in site.page.content()
+    site.goto(f"/equipe/tableau/{world.a.pk}/")
+    site.page.get_by_label(re.compile("Finaliser sans décision")).check()
+    _click(site, "button", "Finaliser la sélection")
+    assert "La sélection est finalisée." in site.page.content()
+    world.a.refresh_from_db()
+    assert world.a.is_finalised
