@@ -7,6 +7,7 @@ from api.selectors import CALL_STATES
 from calls.models import Call, Edition
 from communes.models import Commune, insee_code_validator
 from experimentations.models import Pilot
+from qmi.typography import french_sorted
 from stats.opendata import record
 
 PILOT_STATES = list(Pilot.State.values)
@@ -53,7 +54,7 @@ class ChallengeSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_tags(self, obj):
-        return [t.name for t in obj.tags.all()]
+        return french_sorted(t.name for t in obj.tags.all())
 
 
 class CallCommuneSerializer(serializers.Serializer):

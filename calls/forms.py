@@ -20,6 +20,7 @@ from calls.models import (
 )
 from communes.models import Commune
 from qmi import forms as qmi_forms
+from qmi.typography import french_sorted
 
 RULES_MAX_BYTES = 10 * 1024 * 1024
 RULES_DIR = "calls/rules/"
@@ -185,7 +186,9 @@ class BaseChallengeFormSet(forms.BaseInlineFormSet):
         tags = list(Tag.objects.all())
         for form in self.forms + [self.empty_form]:
             form.fields["tags"].queryset = Tag.objects.all()
-            form.fields["tags"].choices = [(tag.pk, tag.name) for tag in tags]
+            form.fields["tags"].choices = [
+                (tag.pk, tag.name) for tag in french_sorted(tags, key=lambda tag: tag.name)
+            ]
 
 
 ChallengeFormSet = inlineformset_factory(

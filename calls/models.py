@@ -378,7 +378,7 @@ class Challenge(models.Model):
     title = models.CharField(_("intitulé"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="challenges")
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
     class Meta:
         verbose_name = _("défi")
@@ -396,7 +396,7 @@ class Criterion(models.Model):
     weight = models.PositiveSmallIntegerField(
         _("pondération"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
     class Meta:
         verbose_name = _("critère d'évaluation")

@@ -27,7 +27,7 @@ class RulesDocument:
         self.questions = questions
         self.language = get_language()
         self.pdf = new_document()
-        self.pdf.set_auto_page_break(auto=True, margin=18)
+        self.pdf.set_auto_page_break(auto=True, margin=22)
         self.pdf.set_margins(18, 18, 18)
         self.pdf.set_title(typeset(_("Règlement – %(title)s") % {"title": call.title}))
         self.pdf.set_author(settings.QMI_PUBLISHER["name"])
@@ -45,7 +45,9 @@ class RulesDocument:
     def paragraph(self, value, size=10.5, bold=False, colour=None, after=1.5):
         self.pdf.set_font(FONT_FAMILY, "B" if bold else "", size)
         self.pdf.set_text_color(*(colour or (27, 27, 27)))
-        self.pdf.multi_cell(0, size * 0.5, self.text(value), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(
+            0, size * 0.5, self.text(value), align="L", new_x="LMARGIN", new_y="NEXT"
+        )
         self.pdf.ln(after)
 
     def heading(self, value):
@@ -60,29 +62,30 @@ class RulesDocument:
         self.pdf.set_text_color(27, 27, 27)
         self.pdf.set_x(self.pdf.l_margin + indent)
         self.pdf.multi_cell(
-            0, 5.25, "– " + self.text(value), new_x="LMARGIN", new_y="NEXT", padding=(0, 0, 0, 0)
+            0, 5.25, "– " + self.text(value), align="L", new_x="LMARGIN", new_y="NEXT"
         )
         self.pdf.ln(0.8)
 
     def footer(self):
         pdf = self.pdf
-        pdf.set_y(-12)
+        pdf.set_y(-14)
         pdf.set_font(FONT_FAMILY, "", 8)
         pdf.set_text_color(*GREY)
         generated = paris_datetime(timezone.now())
-        pdf.cell(
+        pdf.multi_cell(
             0,
-            5,
+            4,
             self.text(
                 _("%(title)s – règlement généré par la plateforme le %(date)s")
                 % {"title": self.call.title, "date": generated}
             ),
             align="L",
+            new_x="LMARGIN",
+            new_y="NEXT",
         )
-        pdf.set_x(pdf.l_margin)
         pdf.cell(
             0,
-            5,
+            4,
             _("Page %(page)s sur %(pages)s") % {"page": pdf.page_no(), "pages": "{nb}"},
             align="R",
         )

@@ -7,7 +7,13 @@ from communes.models import Commune
 
 class StaticSitemap(Sitemap):
     def items(self):
-        return ["home", "calls:call_list", "calls:edition_list", "calls:commune_list"]
+        return [
+            "home",
+            "calls:call_list",
+            "calls:edition_list",
+            "calls:commune_list",
+            "calls:help",
+        ]
 
     def location(self, item):
         return reverse(item)

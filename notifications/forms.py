@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from calls.models import Tag
 from communes.models import Commune
 from qmi import forms as qmi_forms
+from qmi.typography import french_sorted
 
 
 class CheckboxList(forms.CheckboxSelectMultiple):
@@ -29,6 +30,11 @@ class AlertForm(forms.Form):
         widget=CheckboxList,
         help_text=_("Être alerté quand un appel propose un défi sur ces thématiques."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        tags = french_sorted(Tag.objects.all(), key=lambda tag: tag.name)
+        self.fields["tags"].choices = [(tag.pk, tag.name) for tag in tags]
 
     def clean(self):
         cleaned = super().clean()

@@ -154,6 +154,11 @@ def _typeset_escaped(text):
     return typeset(text, "fr")
 
 
+def french_sorted(values, key=None):
+    """``values`` sorted as a French reader expects (É with E); ``key`` gives each one's text."""
+    return sorted(values, key=lambda item: french_sort_key(key(item) if key else item))
+
+
 def french_sort_key(value):
     """Sort key for French words: accents and case ignored first (É with E)."""
     value = str(value)

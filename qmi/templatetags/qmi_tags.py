@@ -1,15 +1,18 @@
 """Shared template helpers: Paris time, countdowns, query strings, French typography."""
 
+import html
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.utils import formats, timezone
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from qmi.typography import elide, french_sort_key, is_french, typeset_html
+from qmi import typography
+from qmi.typography import elide, is_french, typeset_html
 
 register = template.Library()
 PARIS = ZoneInfo("Europe/Paris")
@@ -96,10 +99,35 @@ def typeset_filter(value):
 def french_sorted(values, attribute=None):
     """Sorted as a French reader expects (É with E), by ``attribute`` when given."""
 
-    def key(item):
-        return french_sort_key(getattr(item, attribute) if attribute else item)
+    return typography.french_sorted(
+        values, key=(lambda item: getattr(item, attribute)) if attribute else None
+    )
 
-    return sorted(values, key=key)
+
+@register.filter
+def euros(value):
+    """An amount in the reader's locale: "45 000 €" in French, "€45,000" in English."""
+    if value is None or value == "":
+        return "—"
+    number = formats.number_format(
+        value, 0 if float(value).is_integer() else 2, force_grouping=True
+    )
+    if is_french():
+        return f"{number}\u202f€"
+    return f"€{number}"
+
+
+@register.simple_tag(takes_context=True)
+def block_text(context, name):
+    """The text of the page's block ``name`` (tags dropped, spaces collapsed, escaped), so
+    that a <meta> repeats the page's own title or description without a second block."""
+    block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
+    block = block_context.get_block(name) if block_context else None
+    if block is None:
+        return ""
+    with context.push():
+        rendered = block.nodelist.render(context)
+    return escape(" ".join(html.unescape(strip_tags(rendered)).split()))
 
 
 class TypesetNode(template.Node):
