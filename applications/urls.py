@@ -33,5 +33,6 @@ urlpatterns = [
         name="attachment_download",
     ),
     path("<int:pk>/recepisse/", candidate.receipt, name="receipt"),
+    path("<int:pk>/recepisse.pdf", candidate.receipt_pdf, name="receipt_pdf"),
     path("<int:pk>/retrait/", candidate.withdraw, name="withdraw"),
 ]

@@ -6,9 +6,14 @@ members book a slot or decline once invited. Another commune's staff reach none
 of it: the views look rows up through the staff selectors (404 otherwise).
 """
 
-from accounts.roles import roles_of
-from applications.models import ApplicationTarget, OrganisationMembership
-from applications.permissions.staff import can_view_participation, has_conflict, is_manager_of
+from applications.models import ApplicationTarget
+from applications.permissions.staff import (
+    _acts_for_commune,
+    _selection_open,
+    can_view_participation,
+    has_conflict,
+    is_applicant_member,
+)
 
 __all__ = [
     "can_manage_auditions",
@@ -23,16 +28,9 @@ def can_view_auditions(user, participation):
     return can_view_participation(user, participation)
 
 
-def _selection_open(participation):
-    call = participation.call
-    return not participation.is_finalised and not call.results_published
-
-
 def can_manage_auditions(user, participation):
     """Managers of the commune, or a metropolis admin, until the selection is locked."""
-    return (
-        is_manager_of(user, participation) or roles_of(user).is_metropolis_admin
-    ) and _selection_open(participation)
+    return _acts_for_commune(user, participation) and _selection_open(participation)
 
 
 def can_shortlist(user, target):
@@ -56,6 +54,4 @@ def can_respond_to_invitation(user, entry):
         return False
     if not _selection_open(target.participation) or not target.application.is_submitted:
         return False
-    return OrganisationMembership.objects.filter(
-        user=user, organisation_id=target.application.organisation_id
-    ).exists()
+    return is_applicant_member(user, target)

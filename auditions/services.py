@@ -9,10 +9,8 @@ holding two companies in one slot or two slots for one company.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +22,7 @@ from auditions.permissions import (
     can_respond_to_invitation,
     can_shortlist,
 )
+from notifications.services.scheduling import site_url
 
 INVITATION = "audition_invitation"
 BOOKED = "audition_booked"
@@ -34,10 +33,6 @@ REMINDER_AHEAD = timedelta(days=1)
 
 class SlotTaken(ValidationError):
     pass
-
-
-def _site_url(name, **kwargs):
-    return settings.SITE_URL + reverse(name, kwargs=kwargs)
 
 
 def _members(application):
@@ -139,7 +134,7 @@ def invite_shortlisted(*, user, participation):
                         "call_title": participation.call.title,
                         "title": application.title,
                         "reference": application.reference,
-                        "url": _site_url("auditions:respond", entry_id=entry.pk),
+                        "url": site_url("auditions:respond", entry_id=entry.pk),
                     },
                 )
             invited += 1
@@ -221,7 +216,7 @@ def _queue_booking_mails(booking, kind, occasion):
         "duration": slot.duration_minutes,
         "place": slot.place,
         "video_url": slot.video_url,
-        "url": _site_url("applications:detail", pk=application.pk),
+        "url": site_url("applications:detail", pk=application.pk),
     }
     queued = 0
     for member in _members(application):

@@ -226,7 +226,7 @@ def main():
             "QMI_BENCH_CALL_SLUG": slug,
         }
         print(f"\n{args.users} concurrent clients, {args.seconds} s per run (locust headless)")
-        print(f"{'page':<42} {'requests':>8} {'median':>7} {'p95':>7} {'target':>14}")
+        print(f"{'page':<42} {'requests':>8} {'failed':>6} {'median':>7} {'p95':>7} {'target':>14}")
         rows = locust(
             f"http://127.0.0.1:{PORT}", args.users, args.seconds, ["Staff", "Visitor"], out, env
         )
@@ -236,7 +236,8 @@ def main():
             target = "p95 <= 200 ms"
             ok = float(row["95%"]) <= 200
             print(
-                f"{row['Name'][:42]:<42} {row['Request Count']:>8} {row['Median Response Time']:>5} ms "
+                f"{row['Name'][:42]:<42} {row['Request Count']:>8} {row['Failure Count']:>6} "
+                f"{row['Median Response Time']:>5} ms "
                 f"{row['95%']:>5} ms {target:>14} {'ok' if ok else 'MISSED'}"
             )
         public = locust(f"http://127.0.0.1:{PORT}", args.users, args.seconds, ["Visitor"], out, env)

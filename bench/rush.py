@@ -89,8 +89,21 @@ with transaction.atomic():
                                 content_type="application/pdf", size=len(PDF), sha256="0" * 64)
         attachment.file.save("pitch.pdf", ContentFile(PDF), save=False)
         attachment.save()
+sessions = [None] * N
+if os.environ.get("RUSH_LOGGED_IN"):
+    # Logged in before the rush, as people are in its last minutes: a session each.
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    for i, u in enumerate(users):
+        store = SessionStore()
+        store[SESSION_KEY] = str(u.pk)
+        store[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
+        store[HASH_SESSION_KEY] = u.get_session_auth_hash()
+        store.create()
+        sessions[i] = store.session_key
 print("JSON" + json.dumps({"edition": edition.pk, "call": call.pk,
-                           "candidates": [[u.email, a.pk] for u, a in zip(users, applications)]}))
+                           "candidates": [[u.email, a.pk, k]
+                                          for u, a, k in zip(users, applications, sessions)]}))
 """
 
 COUNT = r"""
@@ -130,9 +143,21 @@ def main():
     parser.add_argument("--minutes", type=float, default=10, help="the call closes in")
     parser.add_argument("--spawn-rate", type=int, default=20, help="candidates arriving per second")
     parser.add_argument("--seconds", type=int, default=240, help="longest run")
+    parser.add_argument(
+        "--logged-in",
+        action="store_true",
+        help="candidates logged in before the rush (a session each): no log-in in the run",
+    )
     args = parser.parse_args()
     out = Path(tempfile.mkdtemp(prefix="qmi-rush-"))
-    env = {**ENV, "RUSH_N": str(args.candidates), "RUSH_MINUTES": str(args.minutes)}
+    # One reverse proxy in front, which reports each candidate's address.
+    env = {
+        **ENV,
+        "RUSH_N": str(args.candidates),
+        "RUSH_MINUTES": str(args.minutes),
+        "API_NUM_PROXIES": "1",
+        "RUSH_LOGGED_IN": "1" if args.logged_in else "",
+    }
     print(f"load average {os.getloadavg()[0]:.1f} before the setup")
     manage("migrate", "--noinput", "-v0")
     manage("collectstatic", "--noinput", "-v0")
@@ -158,6 +183,7 @@ def main():
                 str(out / "access.log"),
             ],
             log,
+            env=env,
         )
         wait_for(f"http://127.0.0.1:{PORT}/healthz")
         load = os.getloadavg()[0]
@@ -235,7 +261,11 @@ def main():
     for name, ok in checks.items():
         print(f"  {'ok' if ok else 'FAILED':<6} {name}")
     aggregated = next(r for r in rows if r["Name"] == "Aggregated")
-    print(f"p95 of every request: {aggregated['95%']} ms (target < 500 ms)")
+    saving = [r for r in rows if r["Name"] not in ("Aggregated", "login", "login page")]
+    print(
+        f"p95 of every request: {aggregated['95%']} ms; of saving and submitting (log-in "
+        f"excluded): {max(float(r['95%']) for r in saving):.0f} ms at most (target < 500 ms)"
+    )
     print(f"files: {out}")
     sys.exit(0 if all(checks.values()) else 1)
 

@@ -4,7 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from calls import services
-from calls.models import Call, CallQuestion, Challenge, Criterion, Edition, Participation, Tag
+from calls.models import (
+    Call,
+    CallQuestion,
+    Challenge,
+    Criterion,
+    DocumentType,
+    Edition,
+    Participation,
+    Tag,
+)
 
 
 @admin.register(Edition)
@@ -32,6 +41,11 @@ class CallQuestionInline(admin.StackedInline):
     extra = 0
 
 
+class DocumentTypeInline(admin.TabularInline):
+    model = DocumentType
+    extra = 0
+
+
 class ParticipationInline(admin.TabularInline):
     model = Participation
     fields = ["commune", "quarter_name", "quota_min", "quota_max"]
@@ -51,7 +65,7 @@ class CallAdmin(SimpleHistoryAdmin):
     date_hierarchy = "closes_at"
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["published_at", "results_published_at", "created_at", "updated_at"]
-    inlines = [CriterionInline, CallQuestionInline, ParticipationInline]
+    inlines = [CriterionInline, CallQuestionInline, ParticipationInline, DocumentTypeInline]
     list_select_related = ["edition"]
     actions = ["publish"]
 

@@ -410,6 +410,27 @@ class Criterion(models.Model):
         return self.name
 
 
+class DocumentType(models.Model):
+    """A document every application to the call must attach, besides the pitch deck."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="document_types")
+    name = models.CharField(
+        _("pièce demandée"),
+        max_length=150,
+        help_text=_("Par exemple « Extrait Kbis de moins de trois mois » ou « Budget détaillé »."),
+    )
+    description = models.CharField(_("précisions pour les candidats"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("pièce demandée")
+        verbose_name_plural = _("pièces demandées")
+        ordering = ["call", "order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
 class CallQuestion(models.Model):
     """A question and answer published on the call page."""
 

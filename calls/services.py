@@ -64,6 +64,12 @@ def save_call(*, form, criteria_formset, question_formset):
 
 
 @transaction.atomic
+def save_document_types(*, formset):
+    """Save the documents a call asks for, edited in the back-office."""
+    return formset.save()
+
+
+@transaction.atomic
 def publish_call(call, *, now=None):
     """Make a draft call public. A call needs communes and criteria to be published."""
     call = Call.objects.select_for_update().get(pk=call.pk)

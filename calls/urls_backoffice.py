@@ -1,6 +1,6 @@
 from django.urls import path
 
-from calls.views import backoffice
+from calls.views import backoffice, documents
 from communes import views as communes_views
 
 app_name = "backoffice"
@@ -30,6 +30,7 @@ urlpatterns = [
     path("appels/nouveau/", backoffice.call_form, name="call_create"),
     path("appels/<int:pk>/", backoffice.call_detail, name="call_detail"),
     path("appels/<int:pk>/modifier/", backoffice.call_form, name="call_edit"),
+    path("appels/<int:pk>/pieces/", documents.call_documents, name="call_documents"),
     path("appels/<int:pk>/publier/", backoffice.call_publish, name="call_publish"),
     path("appels/<int:pk>/depublier/", backoffice.call_unpublish, name="call_unpublish"),
 ]

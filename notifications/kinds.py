@@ -50,6 +50,9 @@ KINDS = {
     "report_filed": Kind(_("rapport d'avancement déposé")),
     "survey_invitation": Kind(_("enquête de satisfaction")),
     "survey_reminder": Kind(_("relance de l'enquête de satisfaction")),
+    # Queued by questions (a commune's question to a candidate, the candidate's answer).
+    "question_asked": Kind(_("question d'une commune")),
+    "question_answered": Kind(_("réponse à une question")),
     # Queued by privacy (retention of personal data).
     "draft_deletion_notice": Kind(_("avis de suppression d'un brouillon")),
     "inactive_account_notice": Kind(_("avis de suppression d'un compte inactif")),

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "privacy",
     "experimentations",
     "auditions",
+    "questions",
     "qmi",
 ]
 

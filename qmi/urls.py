@@ -41,6 +41,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("experimentations/", include("experimentations.urls")),
     path("", include("auditions.urls")),
+    path("questions/", include("questions.urls")),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("accessibilite/", views.accessibility, name="accessibility"),

@@ -239,6 +239,8 @@ class AcceptanceForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
+    """A file and what it is: the pitch deck, one of the call's documents, or another one."""
+
     kind = forms.ChoiceField(
         label=_("Type de document"),
         choices=Attachment.Kind.choices,
@@ -252,6 +254,26 @@ class AttachmentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx"}),
     )
 
+    def __init__(self, *args, call=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.document_types = list(call.document_types.all()) if call else []
+        self.fields["kind"].choices = [
+            (Attachment.Kind.PITCH_DECK, Attachment.Kind.PITCH_DECK.label),
+            *((f"doc-{document.pk}", document.name) for document in self.document_types),
+            (Attachment.Kind.OTHER, Attachment.Kind.OTHER.label),
+        ]
+
+    def clean(self):
+        """``kind`` is the attachment's kind; ``document_type`` the call's document, if any."""
+        cleaned = super().clean()
+        chosen = cleaned.get("kind", "")
+        cleaned["document_type"] = next(
+            (d for d in self.document_types if f"doc-{d.pk}" == chosen), None
+        )
+        if cleaned["document_type"] is not None:
+            cleaned["kind"] = Attachment.Kind.OTHER
+        return cleaned
+
 
 def form_for_step(step, application, data=None, files=None):
     """The form of a step, bound when ``data`` is given."""
@@ -263,7 +285,7 @@ def form_for_step(step, application, data=None, files=None):
     if step == "validation":
         return AcceptanceForm(data, application=application, strict=strict)
     if step == "pieces":
-        return AttachmentForm(data, files)
+        return AttachmentForm(data, files, call=application.call)
     form_class = {"projet": ProjectForm, "impact": ImpactForm, "budget": BudgetForm}[step]
     return form_class(data, instance=application, strict=strict)
 

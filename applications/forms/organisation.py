@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Organisation, OrganisationMembership
+from applications.validators import phone_to_e164
 from qmi import forms as qmi_forms
 
 
@@ -38,7 +39,7 @@ class OrganisationForm(forms.ModelForm):
             "address": forms.Textarea(attrs={"rows": 3}),
             "country": forms.Select(attrs={"autocomplete": "country"}),
             "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "contact_phone": forms.TextInput(attrs={"autocomplete": "tel"}),
+            "contact_phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
         }
 
     def clean_siret(self):
@@ -50,6 +51,13 @@ class OrganisationForm(forms.ModelForm):
             if taken:
                 raise ValidationError(duplicate_siret_message(taken), code="duplicate_siret")
         return siret
+
+    def clean_contact_phone(self):
+        """Stored in E.164; a number without "+" is read in the organisation's country."""
+        value = self.cleaned_data.get("contact_phone", "").strip()
+        if not value:
+            return ""
+        return phone_to_e164(value, str(self.cleaned_data.get("country") or ""))
 
 
 class InvitationForm(forms.Form):

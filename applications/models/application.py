@@ -280,6 +280,15 @@ class Attachment(models.Model):
         Application, on_delete=models.CASCADE, related_name="attachments"
     )
     kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    # The document of the call this file provides (a Kbis, a budget...), if any.
+    document_type = models.ForeignKey(
+        "calls.DocumentType",
+        verbose_name=_("pièce demandée"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
     file = models.FileField(upload_to=attachment_upload_to, max_length=255)
     original_name = models.CharField(_("nom du fichier"), max_length=255)
     content_type = models.CharField(max_length=100)
@@ -297,6 +306,13 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def label(self):
+        """What the file is: the call's document it provides, or its kind."""
+        if self.document_type_id:
+            return self.document_type.name
+        return self.get_kind_display()
 
 
 class ApplicationRevision(models.Model):

@@ -1,3 +1,4 @@
+import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,7 +8,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Invitation
-from applications.validators import validate_siret
+from applications.validators import validate_phone, validate_siret
 
 
 class Organisation(models.Model):
@@ -41,7 +42,10 @@ class Organisation(models.Model):
     size = models.CharField(_("effectif"), max_length=8, choices=Size.choices, blank=True)
     contact_name = models.CharField(_("personne à contacter"), max_length=150, blank=True)
     contact_email = models.EmailField(_("e-mail de contact"), blank=True)
-    contact_phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    # E.164 ("+33123456789"): forms accept it as people type it.
+    contact_phone = models.CharField(
+        _("téléphone"), max_length=30, blank=True, validators=[validate_phone]
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="OrganisationMembership", related_name="organisations"
     )
@@ -59,6 +63,22 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def contact_phone_display(self):
+        """The phone number as read aloud: national format in France, international elsewhere."""
+        if not self.contact_phone:
+            return ""
+        try:
+            number = phonenumbers.parse(self.contact_phone, "FR")
+        except phonenumbers.NumberParseException:
+            return self.contact_phone
+        style = (
+            phonenumbers.PhoneNumberFormat.NATIONAL
+            if number.country_code == 33
+            else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+        return phonenumbers.format_number(number, style)
 
     @property
     def needs_siret(self):

@@ -31,6 +31,7 @@ class Kind:
     CALL_PUBLISHED = "call_published"
     RESULTS = "results"
     JURY = "jury"
+    QUESTIONS = "questions"
 
 
 KINDS = {
@@ -46,6 +47,7 @@ KINDS = {
     Kind.CALL_PUBLISHED: _("appel publié"),
     Kind.RESULTS: _("résultats publiés"),
     Kind.JURY: _("avis du jury"),
+    Kind.QUESTIONS: _("questions au candidat et réponses"),
 }
 
 # Which history table holds each kind of entry: a filter on one kind reads one table.
@@ -55,6 +57,7 @@ _TABLE_KINDS = {
     "participations": {Kind.FINALISED, Kind.REOPENED},
     "call": {Kind.CALL_PUBLISHED, Kind.RESULTS},
     "jury": {Kind.JURY},
+    "questions": {Kind.QUESTIONS},
 }
 
 LABELS = {
@@ -350,8 +353,18 @@ def _jury_entries(call, filters):
         yield entry
 
 
+def _question_entries(call, filters):
+    """Questions asked to candidates and their answers (questions app), never the text."""
+    from questions.selectors import audit_entries as question_entries
+
+    for entry in question_entries(call):
+        entry.kind = Kind.QUESTIONS
+        entry.commune = entry.subject.rsplit("→", 1)[-1].strip()
+        yield entry
+
+
 def audit_entries(call, filters=None):
-    """Every audited event of a call, newest first (at most 5 queries whatever the volume)."""
+    """Every audited event of a call, newest first (at most 7 queries whatever the volume)."""
     filters = filters or AuditFilters()
     readers = (
         ("targets", _target_entries),
@@ -359,6 +372,7 @@ def audit_entries(call, filters=None):
         ("participations", _participation_entries),
         ("call", _call_entries),
         ("jury", _jury_entries),
+        ("questions", _question_entries),
     )
     entries = [
         entry

@@ -22,8 +22,9 @@ def _with_content(queryset):
             "targets",
             queryset=ApplicationTarget.objects.select_related("participation__commune"),
         ),
-        "attachments",
+        Prefetch("attachments", queryset=Attachment.objects.select_related("document_type")),
         "challenges",
+        "call__document_types",
     )
 
 
@@ -106,9 +107,26 @@ def recap(application):
         "impact": field_answers(application, IMPACT_FIELDS),
         "budget": field_answers(application, BUDGET_FIELDS),
         "pieces": [
-            (attachment.get_kind_display().capitalize(), attachment.original_name)
+            (attachment.label[:1].upper() + attachment.label[1:], attachment.original_name)
             for attachment in application.attachments.all()
         ]
         or [(_("Pièces jointes"), "")],
     }
     return [{"step": step, "answers": answers[step.slug]} for step in STEPS if step.slug in answers]
+
+
+def documents_asked(application):
+    """[(label, description, provided)]: the pitch deck, then each document the call asks for."""
+    attachments = list(application.attachments.all())
+    provided = {a.document_type_id for a in attachments}
+    return [
+        (
+            _("La présentation (pitch deck) en PDF"),
+            "",
+            any(a.kind == Attachment.Kind.PITCH_DECK for a in attachments),
+        ),
+        *(
+            (document.name, document.description, document.pk in provided)
+            for document in application.call.document_types.all()
+        ),
+    ]

@@ -139,10 +139,10 @@ def visible_content(content, target, challenge_titles):
     the experiment proposed to this commune only (never another commune's)."""
     content = dict(content or {})
     commune = target.participation.commune.name
-    experiment = {}
-    for proposed in content.pop("targets", None) or []:
-        if proposed.get("commune") == commune:
-            experiment = {k: v for k, v in proposed.items() if k != "commune"}
+    # Snapshots name the commune; should two targeted communes share a name, neither
+    # experiment is shown rather than perhaps the other one.
+    mine = [p for p in content.pop("targets", None) or [] if p.get("commune") == commune]
+    experiment = {k: v for k, v in mine[0].items() if k != "commune"} if len(mine) == 1 else {}
     content["challenges"] = [
         title for title in content.get("challenges") or [] if title in challenge_titles
     ]

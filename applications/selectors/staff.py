@@ -75,14 +75,17 @@ def staff_targets(user):
     )
 
 
-def staff_participations(user):
-    """Participations (call x commune) whose dashboard the user may open."""
+def staff_participations(user, counts=True):
+    """Participations (call x commune) whose dashboard the user may open, with their
+    numbers of applications and of selected ones unless ``counts`` is false."""
     roles = roles_of(user)
     participations = Participation.objects.filter(
         call__in=Call.objects.visible_to(user)
     ).select_related("call", "commune", "edition")
     if not roles.is_metropolis_admin:
         participations = participations.filter(commune_id__in=roles.staff_communes)
+    if not counts:
+        return participations
     # Counted by a subquery per participation: a COUNT(DISTINCT) over the joined
     # rows grouped by the participation's full row sorted 43,000 wide rows to disk
     # for one commune at 100,000 applications (bench/RESULTS.md).
@@ -101,7 +104,9 @@ def _count(rows):
 
 
 def get_participation(user, participation_id):
-    return get_object_or_404(staff_participations(user), pk=participation_id)
+    # Without the counts: the pages that open one participation never show them, and
+    # each is a pass over the commune's rows (43,000 at 100,000 applications).
+    return get_object_or_404(staff_participations(user, counts=False), pk=participation_id)
 
 
 def weighted_score_expression(criterion_id=None):
@@ -373,9 +378,11 @@ def published_decisions(application):
     if not application.call.results_published or application.is_draft:
         return []
     decisions = []
-    for target in application.targets.select_related("participation__commune").order_by(
-        "participation__commune__name"
-    ):
+    # The prefetched targets when the caller has them (a list of applications).
+    targets = sorted(
+        application.targets.all(), key=lambda target: target.participation.commune.name
+    )
+    for target in targets:
         decision = target.decision or Decision.NOT_SELECTED
         motivation = target.decision_motivation
         if not motivation and target.eligibility == Eligibility.INELIGIBLE:

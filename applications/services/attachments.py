@@ -118,7 +118,10 @@ def validate_upload(uploaded, kind):
     return content_type, stem + EXTENSIONS[content_type]
 
 
-def add_attachment(*, application, user, uploaded, kind, expected_version=None):
+def add_attachment(*, application, user, uploaded, kind, document_type=None, expected_version=None):
+    """Store a checked file; ``document_type``: the call's document it provides, if any."""
+    if document_type is not None and document_type.call_id != application.call_id:
+        raise ValidationError({"kind": _("Cette pièce n'est pas demandée par cet appel.")})
     content_type, name = validate_upload(uploaded, kind)
     digest = hashlib.sha256()
     for chunk in uploaded.chunks():
@@ -135,6 +138,7 @@ def add_attachment(*, application, user, uploaded, kind, expected_version=None):
         attachment = Attachment(
             application=locked,
             kind=kind,
+            document_type=document_type,
             original_name=name,
             content_type=content_type,
             size=uploaded.size,
@@ -172,6 +176,21 @@ def delete_attachment(*, attachment, user):
                     "elle n'a pas été supprimée. Déposez d'abord la nouvelle présentation, "
                     "elle remplacera l'ancienne."
                 )
+            )
+        if (
+            locked.state == Application.State.SUBMITTED
+            and attachment.document_type_id is not None
+            and not locked.attachments.filter(document_type_id=attachment.document_type_id)
+            .exclude(pk=attachment.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                _(
+                    "Une candidature déposée doit garder la pièce « %(name)s » demandée par "
+                    "l'appel : elle n'a pas été supprimée. Déposez d'abord le nouveau fichier, "
+                    "puis supprimez l'ancien."
+                )
+                % {"name": attachment.document_type.name}
             )
         _delete(attachment)
         if locked.state == Application.State.SUBMITTED:

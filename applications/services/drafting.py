@@ -86,8 +86,13 @@ def missing_by_step(application):
         if not _filled(getattr(application, name)):
             step = "impact" if name in IMPACT_FIELDS else "budget"
             missing[step].append(Application._meta.get_field(name).verbose_name)
-    if not any(a.kind == Attachment.Kind.PITCH_DECK for a in application.attachments.all()):
+    attachments = list(application.attachments.all())
+    if not any(a.kind == Attachment.Kind.PITCH_DECK for a in attachments):
         missing["pieces"].append(_("la présentation (pitch deck) en PDF"))
+    provided = {a.document_type_id for a in attachments}
+    for document in application.call.document_types.all():
+        if document.pk not in provided:
+            missing["pieces"].append(_("la pièce « %(name)s »") % {"name": document.name})
     if not application.accepted_rules_at:
         missing["validation"].append(_("l'acceptation du règlement de l'appel"))
     if not application.accepted_privacy_at:

@@ -8,11 +8,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
 from django.forms import BaseFormSet
-from django.http import FileResponse, Http404, JsonResponse, QueryDict
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,8 +28,9 @@ from applications.permissions.candidate import (
     is_editable,
 )
 from applications.selectors import candidate as selectors
+from applications.selectors.staff import published_decisions
 from applications.services import attachments as attachment_services
-from applications.services import drafting, organisations, submission
+from applications.services import drafting, organisations, receipts, submission
 from calls.models import Call
 from qmi.forms import parse_id
 from qmi.permissions import logged_in, rule
@@ -131,6 +132,7 @@ def my_applications(request):
             "done": drafting.completed_steps(application),
             # The list holds the member's applications only: the rule without its query.
             "can_edit": is_editable(application),
+            "decisions": published_decisions(application),
         }
         for application in applications
     ]
@@ -403,6 +405,8 @@ def _render_step(request, application, step, form, version, *, status=200, unsav
     context = _step_context(application, step, form, version, unsaved=unsaved)
     if step == "validation":
         context["recap"] = selectors.recap(application)
+    if step == "pieces":
+        context["documents"] = selectors.documents_asked(application)
     return render(request, f"applications/steps/{step}.html", context, status=status)
 
 
@@ -618,7 +622,7 @@ def _after_save(request, application, step):
 def attachment_upload(request, pk):
     application = selectors.application_for_member(request.user, pk)
     application._editable = can_edit_application(request.user, application)
-    form = AttachmentForm(request.POST, request.FILES)
+    form = AttachmentForm(request.POST, request.FILES, call=application.call)
     if form.is_valid():
         try:
             attachment_services.add_attachment(
@@ -626,6 +630,7 @@ def attachment_upload(request, pk):
                 user=request.user,
                 uploaded=form.cleaned_data["file"],
                 kind=form.cleaned_data["kind"],
+                document_type=form.cleaned_data["document_type"],
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
@@ -675,6 +680,20 @@ def receipt(request, pk):
     if not application.reference:
         raise Http404
     return render(request, "applications/receipt.html", {"application": application})
+
+
+@rule(logged_in)
+def receipt_pdf(request, pk):
+    """The receipt as a PDF document to keep, generated from the database at each download."""
+    application = selectors.application_for_member(request.user, pk)
+    if not application.reference:
+        raise Http404
+    response = HttpResponse(receipts.receipt_pdf(application), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"recepisse-{application.reference}.pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @rule(logged_in)

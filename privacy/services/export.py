@@ -102,6 +102,7 @@ def collect(user):
     from applications.models import Application, OrganisationMembership, Review, TeamNote
     from communes.models import TeamMembership
     from notifications.models import AlertSubscription, OutboxMessage
+    from questions.selectors import export_asked_by, export_for_application
 
     files = []
     data = {
@@ -217,7 +218,10 @@ def collect(user):
                 {"name": attachment.original_name, "kind": attachment.kind, "file": path}
             )
             files.append((path, attachment.file))
+        entry["questions"], question_files = export_for_application(user, application, folder)
+        files.extend(question_files)
         data["applications"].append(entry)
+    data["questions_asked"] = export_asked_by(user)
     return data, files
 
 

@@ -140,12 +140,14 @@ def _anonymous_organisation(organisation):
 def anonymise_application(application, now):
     """Remove the organisation, people, texts and files; keep figures, targets and scores."""
     from applications.models import Application, ApplicationRevision, Attachment, Review, TeamNote
+    from questions.services import delete_for_application as delete_questions
 
     attachments = Attachment.objects.filter(application=application)
     delete_files(attachments)
     attachments.delete()
     ApplicationRevision.objects.filter(application=application).delete()
     TeamNote.objects.filter(target__application=application).delete()
+    delete_questions(application)
     Review.objects.filter(target__application=application).update(comment="", conflict_reason="")
     Application.objects.filter(pk=application.pk).update(
         organisation=_anonymous_organisation(application.organisation),

@@ -52,7 +52,7 @@ def test_every_audited_action_with_who_and_what(django_assert_max_num_queries):
     world = World(quota_min=1, quota_max=2, closed=True)
     admin = AdminFactory()
     _story(world, admin)
-    with django_assert_max_num_queries(5):  # one per audited table
+    with django_assert_max_num_queries(7):  # one per audited table (questions: two)
         entries = audit_entries(world.call)
     actions = [(str(e.action), e.who) for e in reversed(entries)]
     assert ("examen d'éligibilité", world.manager_a) in actions

@@ -80,6 +80,25 @@ def test_the_commune_concerned_reads_its_own_changes(client, world):
     assert "Vélos cargo" not in page
 
 
+def test_two_communes_of_the_same_name_see_neither_experiment(world):
+    from applications.selectors.reading import visible_content
+
+    name = world.target_a.participation.commune.name
+    content = {
+        "title": "Projet",
+        "targets": [
+            {"commune": name, "experiment_what": "Pour la première"},
+            {"commune": name, "experiment_what": "Pour l'homonyme"},
+        ],
+    }
+    seen = visible_content(content, world.target_a, set())
+    assert "experiment_what" not in seen and "targets" not in seen
+    content["targets"].pop()
+    assert visible_content(content, world.target_a, set())["experiment_what"] == (
+        "Pour la première"
+    )
+
+
 def test_text_diff_marks_removed_and_added_words():
     pieces = text_diff("Un vélo rouge en ville", "Un vélo bleu en ville")
     assert [(p.text, p.kind) for p in pieces] == [

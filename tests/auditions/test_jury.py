@@ -72,6 +72,9 @@ def test_opinions_and_ranking_show_on_the_decision_screen(client, w):
     page = plain(client.get(reverse("staff:application", args=[one.target_id])).content.decode())
     assert "Avis du jury : favorable – rang proposé : 2" in page
     assert "Très convaincant" in page
+    jury_page = plain(client.get(reverse("auditions:jury", args=[w.a.pk])).content.decode())
+    assert "Décision de la commune :" in jury_page
+    assert f'/equipe/candidature/{one.target_id}/#decision-title">pas de décision' in jury_page
     # The two ranks swap in one save (never meeting the unique key).
     response = _post_opinions(
         client, w, {one.target: ("favourable", "", 1), two.target: ("reserved", "", 2)}

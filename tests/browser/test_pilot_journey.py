@@ -14,6 +14,7 @@ from experimentations.models import Pilot, Report, Survey, SurveyAnswer
 from tests.applications.staff_helpers import World, refresh
 from tests.browser.conftest import link_in_mail, log_in
 from tests.factories import PASSWORD, AdminFactory, UserFactory
+from tests.typography import plain
 
 
 def _click(site, role, name):
@@ -134,7 +135,7 @@ def test_pilot_journey(site, transactional_db):
     site.goto(world.call.edition.get_absolute_url())
     text = site.page.locator(".edition-figures").inner_text()
     assert "5 expérimentations déployées" in text
-    assert "80 % des expérimentateurs satisfaits — 4 réponses sur 5" in text.replace("\xa0", " ")
+    assert "80 % des expérimentateurs satisfaits — 4 réponses sur 5" in plain(text)
     _switch_user(site, admin)
     site.goto(f"/experimentations/enquetes/{survey.pk}/")
     assert "80" in site.page.content()

@@ -371,3 +371,14 @@ def test_call_page_always_offers_the_rules(client):
     html = client.get(call.get_absolute_url()).content.decode()
     assert reverse("calls:call_rules", args=[call.slug]) in html
     assert reverse("calls:help") in html
+
+
+def test_commune_list_names_each_communes_latest_quarter_and_home_links_to_help(client):
+    commune = CommuneFactory(name="Argenteuil")
+    old = EditionFactory(code="QMI0", number=0)
+    ParticipationFactory(call=None, edition=old, commune=commune, quarter_name="Ancien quartier")
+    ParticipationFactory(commune=commune, quarter_name="Secteur Porte Saint-Germain")
+    html = plain(client.get(reverse("calls:commune_list")).content.decode())
+    assert "Quartier d'innovation : Secteur Porte Saint-Germain" in html
+    assert "Ancien quartier" not in html
+    assert reverse("calls:help") in client.get("/").content.decode()

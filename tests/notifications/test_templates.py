@@ -104,6 +104,20 @@ CONTEXTS = {
         "commune": "Argenteuil",
         "url": "http://x/report/",
     },
+    "question_asked": {
+        "reference": "QMI2-0042",
+        "title": "Vélos",
+        "organisation": "Cargo & Co",
+        "commune": "Argenteuil",
+        "url": "http://x/question/",
+    },
+    "question_answered": {
+        "reference": "QMI2-0042",
+        "title": "Vélos",
+        "organisation": "Cargo & Co",
+        "commune": "Argenteuil",
+        "url": "http://x/application/",
+    },
     "survey_invitation": {
         "survey_title": "Enquête QMI1",
         "edition": "QMI1",

@@ -59,6 +59,7 @@ RULES = {
     "backoffice:call_create": "admin",
     "backoffice:call_detail": "admin",
     "backoffice:call_edit": "admin",
+    "backoffice:call_documents": "admin",
     "backoffice:call_publish": "admin",
     "backoffice:call_unpublish": "admin",
     # applications, candidate side
@@ -77,6 +78,7 @@ RULES = {
     "applications:attachment_delete": "member",
     "applications:attachment_download": "login",
     "applications:receipt": "member",
+    "applications:receipt_pdf": "member",
     "applications:withdraw": "member",
     # applications, staff side
     "staff:home": "staff",
@@ -144,6 +146,13 @@ RULES = {
     "experimentations:survey_results": "admin",
     "experimentations:survey_export": "admin",
     "experimentations:survey_send": "admin",
+    # questions to candidates (questions.permissions: the asking commune's team, the members)
+    "questions:team_list": "staff",
+    "questions:ask": "staff",
+    "questions:application_list": "member",
+    "questions:detail": "login",
+    "questions:answer": "member",
+    "questions:attachment_download": "login",
     # statistics and open data
     "stats:index": "public",
     "stats:edition": "public",

@@ -7,6 +7,7 @@ from applications import demo as applications_demo
 from calls import demo as calls_demo
 from communes import demo as communes_demo
 from experimentations import demo as experimentations_demo
+from questions import demo as questions_demo
 
 
 class Command(BaseCommand):
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             calls = calls_demo.seed(communes)
             applications_demo.seed(users, calls)
             experimentations_demo.seed(users, calls)
+            questions_demo.seed(users, calls)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Demo logins (password {accounts_demo.DEMO_PASSWORD}):")
         for email, description in accounts_demo.DEMO_LOGINS:
