@@ -77,7 +77,7 @@ class AccountAdapter(DefaultAccountAdapter):
         roles = roles_of(request.user)
         if roles.is_metropolis_admin:
             return reverse("backoffice:home")
-        if roles.is_commune_staff and not roles.is_candidate:
+        if roles.is_commune_staff:
             return reverse("staff:home")
         return super().get_login_redirect_url(request)
 

@@ -2,7 +2,8 @@
 
 metropolis admin: ``User.is_metropolis_admin``; commune team member:
 ``communes.TeamMembership`` (reviewer or manager, per commune); candidate:
-member of an organisation (``applications.OrganisationMembership``).
+member of an organisation (``applications.OrganisationMembership``), asked where it
+matters only: the roles computed for every page cost one query.
 """
 
 from dataclasses import dataclass, field
@@ -14,7 +15,6 @@ class Roles:
     is_metropolis_admin: bool = False
     reviewer_of: frozenset = field(default_factory=frozenset)  # commune ids
     manager_of: frozenset = field(default_factory=frozenset)  # commune ids
-    is_candidate: bool = False
 
     @property
     def is_commune_staff(self):
@@ -32,7 +32,6 @@ def roles_of(user):
     cached = getattr(user, "_qmi_roles", None)
     if cached is not None:
         return cached
-    from applications.models import OrganisationMembership
     from communes.models import TeamMembership
 
     reviewer, manager = set(), set()
@@ -45,7 +44,6 @@ def roles_of(user):
         is_metropolis_admin=user.is_metropolis_admin or user.is_superuser,
         reviewer_of=frozenset(reviewer),
         manager_of=frozenset(manager),
-        is_candidate=OrganisationMembership.objects.filter(user=user).exists(),
     )
     user._qmi_roles = roles
     return roles

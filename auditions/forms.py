@@ -56,7 +56,7 @@ class BookingForm(forms.Form):
 
     @staticmethod
     def slot_label(slot):
-        from qmi.templatetags.qmi_tags import paris_datetime
+        from qmi.dates import paris_datetime
 
         where = slot.place or _("visioconférence")
         return _("%(when)s, %(minutes)d minutes – %(where)s") % {

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from applications.models import Application, ApplicationTarget
-from applications.selectors.staff import staff_targets
+from applications.selectors.staff import staff_participations
 from auditions.models import AuditionSlot, Booking, JuryOpinion, JurySession, ShortlistEntry
 
 
@@ -42,20 +42,10 @@ def free_slots(participation, now=None):
 
 def get_slot(user, slot_id):
     """A slot of one of the user's communes, or 404 (another commune's included)."""
-    from applications.selectors.staff import staff_participations
-
     return get_object_or_404(
         AuditionSlot.objects.select_related("participation__call", "participation__commune"),
         pk=slot_id,
         participation__in=staff_participations(user),
-    )
-
-
-def get_entry_for_staff(user, entry_id):
-    return get_object_or_404(
-        ShortlistEntry.objects.select_related("target__application", "target__participation__call"),
-        pk=entry_id,
-        target__in=staff_targets(user),
     )
 
 

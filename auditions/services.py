@@ -141,23 +141,25 @@ def invite_shortlisted(*, user, participation):
     return invited
 
 
-def _locked_entry(entry_id):
-    return (
+def _locked_invitation(user, entry):
+    """The company's shortlist row, locked, once it is sure to await this user's answer."""
+    entry = (
         ShortlistEntry.objects.select_for_update(of=("self",))
         .select_related("target__application", "target__participation__call")
-        .get(pk=entry_id)
+        .get(pk=entry.pk)
     )
+    if Booking.objects.filter(entry=entry).exists():
+        raise ValidationError(_("Votre audition est déjà réservée."))
+    if not can_respond_to_invitation(user, entry):
+        raise PermissionDenied
+    return entry
 
 
 def book(*, user, entry, slot_id):
     """Book one slot for the company, first come, first served."""
     try:
         with transaction.atomic():
-            entry = _locked_entry(entry.pk)
-            if Booking.objects.filter(entry=entry).exists():
-                raise ValidationError(_("Votre audition est déjà réservée."))
-            if not can_respond_to_invitation(user, entry):
-                raise PermissionDenied
+            entry = _locked_invitation(user, entry)
             slot = (
                 AuditionSlot.objects.select_for_update()
                 .filter(pk=slot_id, participation_id=entry.target.participation_id)
@@ -188,11 +190,7 @@ def _slot_taken_message():
 
 def decline(*, user, entry, reason=""):
     with transaction.atomic():
-        entry = _locked_entry(entry.pk)
-        if Booking.objects.filter(entry=entry).exists():
-            raise ValidationError(_("Votre audition est déjà réservée."))
-        if not can_respond_to_invitation(user, entry):
-            raise PermissionDenied
+        entry = _locked_invitation(user, entry)
         entry.declined_at = timezone.now()
         entry.decline_reason = (reason or "").strip()
         entry.save(update_fields=["declined_at", "decline_reason"])

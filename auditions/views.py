@@ -13,8 +13,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from applications.forms.staff import apply_service_errors
 from applications.selectors import staff as staff_selectors
-from applications.staff_forms import apply_service_errors
 from applications.views.staff import staff_required
 from auditions import ics, selectors, services
 from auditions.forms import BookingForm, DeclineForm, JurySessionForm, OpinionForm, SlotForm

@@ -11,9 +11,9 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from applications.services.attachments import MAX_SIZE
+from qmi.dates import paris_datetime
 from qmi.pdf import FONT_FAMILY, new_document
-from qmi.templatetags.qmi_tags import french_sorted, paris_datetime
-from qmi.typography import typeset
+from qmi.typography import french_sorted, typeset
 
 BLUE = (29, 79, 145)
 GREY = (85, 93, 102)

@@ -119,14 +119,14 @@ def attach_laureates(participations, targets):
 
 def laureates(call=None, commune=None, edition=None):
     """Selected applications of calls whose results are published."""
-    from applications.models import Application, ApplicationTarget
+    from applications.models import ApplicationTarget
 
     # A withdrawn application is never shown, even if it had been selected.
-    targets = ApplicationTarget.objects.filter(
-        decision=ApplicationTarget.Decision.SELECTED,
-        application__state=Application.State.SUBMITTED,
-        application__call__results_published_at__isnull=False,
-        application__call__published_at__isnull=False,
+    targets = (
+        ApplicationTarget.objects.decisions_published().filter(
+            decision=ApplicationTarget.Decision.SELECTED,
+            application__call__published_at__isnull=False,
+        )
     ).select_related(
         "application",
         "application__organisation",

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from calls.views import public
-from communes import views as communes_views
 
 app_name = "calls"
 urlpatterns = [
@@ -13,9 +12,4 @@ urlpatterns = [
     path("communes/", public.commune_list, name="commune_list"),
     path("communes/<slug:slug>/", public.commune_detail, name="commune_detail"),
     path("aide/", public.help_page, name="help"),
-    path(
-        "equipes/invitations/<str:token>/",
-        communes_views.invitation_accept,
-        name="team_invitation",
-    ),
 ]

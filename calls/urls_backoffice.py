@@ -1,7 +1,6 @@
 from django.urls import path
 
 from calls.views import backoffice, documents
-from communes import views as communes_views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -12,17 +11,6 @@ urlpatterns = [
     path("communes/", backoffice.commune_list, name="commune_list"),
     path("communes/nouvelle/", backoffice.commune_form, name="commune_create"),
     path("communes/<int:pk>/", backoffice.commune_form, name="commune_edit"),
-    path("communes/<int:pk>/equipe/", communes_views.team, name="commune_team"),
-    path(
-        "communes/<int:pk>/equipe/<int:membership_pk>/retirer/",
-        communes_views.member_remove,
-        name="team_member_remove",
-    ),
-    path(
-        "communes/<int:pk>/invitations/<int:invitation_pk>/annuler/",
-        communes_views.invitation_cancel,
-        name="team_invitation_cancel",
-    ),
     path("participations/", backoffice.participation_list, name="participation_list"),
     path("participations/nouvelle/", backoffice.participation_form, name="participation_create"),
     path("participations/<int:pk>/", backoffice.participation_form, name="participation_edit"),

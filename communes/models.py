@@ -76,4 +76,4 @@ class TeamInvitation(Invitation):
         return f"{self.email} → {self.commune} ({self.get_role_display()})"
 
     def get_absolute_url(self):
-        return reverse("calls:team_invitation", kwargs={"token": self.token})
+        return reverse("communes:invitation_accept", kwargs={"token": self.token})

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -38,7 +38,7 @@ def team(request, pk):
                 request,
                 _("Invitation envoyée à %(email)s.") % {"email": invitation.email},
             )
-            return redirect("backoffice:commune_team", pk=commune.pk)
+            return redirect("communes:team", pk=commune.pk)
     members, invitations = selectors.commune_team(commune)
     return render(
         request,
@@ -56,7 +56,7 @@ def member_remove(request, pk, membership_pk):
     messages.success(
         request, _("%(person)s ne fait plus partie de l'équipe.") % {"person": membership.user}
     )
-    return redirect("backoffice:commune_team", pk=pk)
+    return redirect("communes:team", pk=pk)
 
 
 @metropolis_admin_required
@@ -67,14 +67,11 @@ def invitation_cancel(request, pk, invitation_pk):
     messages.success(
         request, _("L'invitation de %(email)s est annulée.") % {"email": invitation.email}
     )
-    return redirect("backoffice:commune_team", pk=pk)
+    return redirect("communes:team", pk=pk)
 
 
 def _after_acceptance():
-    try:
-        return reverse("staff:home")
-    except NoReverseMatch:
-        return reverse("home")
+    return reverse("staff:home")
 
 
 def invitation_accept(request, token):

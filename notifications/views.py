@@ -146,7 +146,9 @@ def alerts(request):
         return render(
             request, "notifications/alerts_sent.html", {"email": form.cleaned_data["email"]}
         )
-    return render(request, "notifications/alerts.html", {"form": form})
+    return render(
+        request, "notifications/alerts.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def alert_confirm(request, token):

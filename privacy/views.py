@@ -1,9 +1,10 @@
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from privacy.services import export as exports
+from qmi.files import private_file_response
 from qmi.permissions import logged_in, rule
 
 
@@ -36,12 +37,8 @@ def export_download(request, token):
     archive = exports.export_for_download(request.user, token)
     if archive is None:
         raise Http404
-    response = FileResponse(
-        archive.file.open("rb"),
-        as_attachment=True,
+    return private_file_response(
+        archive.file,
         filename=f"mes-donnees-qmi-{archive.created_at:%Y-%m-%d}.zip",
         content_type="application/zip",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -33,6 +33,7 @@ urlpatterns = [
     path("comptes/", include("accounts.urls")),
     path("", include("calls.urls")),
     path("gestion/", include("calls.urls_backoffice")),
+    path("", include("communes.urls")),
     path("candidatures/", include("applications.urls")),
     path("equipe/", include("applications.urls_staff")),
     path("notifications/", include("notifications.urls")),

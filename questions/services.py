@@ -49,7 +49,7 @@ def _text(value, field, empty_message, max_length):
 def _lock_participation(participation_id):
     """The lock finalising takes: an answer lands before the finalisation or is refused."""
     return (
-        Participation.objects.select_for_update()
+        Participation.objects.select_for_update(of=("self",))
         .select_related("call", "commune")
         .get(pk=participation_id)
     )

@@ -134,8 +134,30 @@ class Application(models.Model):
     def is_submitted(self):
         return self.state == self.State.SUBMITTED
 
+    @property
+    def decisions_published(self):
+        """The one rule for the communes' decisions leaving their teams (candidate pages,
+        "Mes données", laureates, open data): the call's results are published and the
+        application stands (submitted). ``ApplicationTarget.objects.decisions_published()``
+        is the same rule for the database."""
+        return self.is_submitted and self.call.results_published
 
-class TargetManager(models.Manager):
+
+# ``Application.decisions_published`` for the database, on any model with an
+# ``application`` foreign key (communes' rows, pilots).
+DECISIONS_PUBLISHED = Q(
+    application__state=Application.State.SUBMITTED,
+    application__call__results_published_at__isnull=False,
+)
+
+
+class TargetQuerySet(models.QuerySet):
+    def decisions_published(self):
+        """Rows whose decision may leave the commune's team."""
+        return self.filter(DECISIONS_PUBLISHED)
+
+
+class TargetManager(models.Manager.from_queryset(TargetQuerySet)):
     """Targeted communes; a commune the candidate unticked after its team had started
     is kept (withdrawn) with the team's work, out of every list, until re-ticked."""
 
@@ -255,6 +277,14 @@ class ApplicationTarget(models.Model):
 
     def __str__(self):
         return f"{self.application} → {self.participation.commune}"
+
+    @property
+    def published_decision(self):
+        """The decision as the candidate and the public read it: None before publication;
+        a row without a decision at publication reads as not selected."""
+        if not self.application.decisions_published:
+            return None
+        return self.decision or self.Decision.NOT_SELECTED
 
 
 def attachment_upload_to(instance, filename):

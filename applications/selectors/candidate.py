@@ -1,5 +1,7 @@
 """Reads for the candidate side."""
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.formats import number_format
@@ -130,3 +132,38 @@ def documents_asked(application):
             for document in application.call.document_types.all()
         ),
     ]
+
+
+@dataclass(frozen=True)
+class PublishedDecision:
+    commune: str
+    decision: str  # "selected", "waiting" or "not_selected"
+    label: str
+    motivation: str
+
+
+def published_decisions(application):
+    """The decisions a candidate may read (``ApplicationTarget.published_decision``):
+    none before the call's results are published; an ineligible row shows the
+    screening reason."""
+    if not application.decisions_published:
+        return []
+    decisions = []
+    # The prefetched targets when the caller has them (a list of applications).
+    targets = sorted(
+        application.targets.all(), key=lambda target: target.participation.commune.name
+    )
+    for target in targets:
+        decision = target.published_decision
+        motivation = target.decision_motivation
+        if not motivation and target.eligibility == ApplicationTarget.Eligibility.INELIGIBLE:
+            motivation = target.eligibility_reason
+        decisions.append(
+            PublishedDecision(
+                commune=target.participation.commune.name,
+                decision=decision,
+                label=str(ApplicationTarget.Decision(decision).label),
+                motivation=motivation,
+            )
+        )
+    return decisions

@@ -178,7 +178,7 @@ def queue_assignment_reminders(now):
     deadline, once per offset (the outbox key makes a second run harmless)."""
     from notifications.services.outbox import queue_message
     from notifications.services.scheduling import muted_emails, site_url
-    from qmi.templatetags.qmi_tags import paris_datetime
+    from qmi.dates import paris_datetime
 
     queued = 0
     horizon = now + max(REMINDER_OFFSETS)

@@ -277,14 +277,6 @@ def _decision_context(call, target, commune):
 
 
 def _application_path(application):
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
-    for name, kwargs in (
-        ("applications:application_detail", {"pk": application.pk}),
-        ("applications:detail", {"pk": application.pk}),
-    ):
-        try:
-            return reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return reverse("applications:my_applications")
+    return reverse("applications:detail", kwargs={"pk": application.pk})

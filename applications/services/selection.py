@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from applications.models import Application, ApplicationTarget
 from applications.permissions.staff import can_decide, can_finalise, can_reopen
 from calls.models import Participation
-from qmi.templatetags.qmi_tags import paris_datetime
+from qmi.dates import paris_datetime
 
 Decision = ApplicationTarget.Decision
 Eligibility = ApplicationTarget.Eligibility

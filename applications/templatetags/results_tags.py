@@ -8,7 +8,7 @@ Nothing shows before a metropolis admin publishes the call's results.
 
 from django import template
 
-from applications.selectors.staff import published_decisions
+from applications.selectors.candidate import published_decisions
 
 register = template.Library()
 

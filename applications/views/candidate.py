@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
 from django.forms import BaseFormSet
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,14 +28,14 @@ from applications.permissions.candidate import (
     is_editable,
 )
 from applications.selectors import candidate as selectors
-from applications.selectors.staff import published_decisions
 from applications.services import attachments as attachment_services
 from applications.services import drafting, organisations, receipts, submission
 from calls.models import Call
+from qmi.dates import paris_datetime
+from qmi.files import private_file_response
 from qmi.forms import parse_id
 from qmi.permissions import logged_in, rule
 from qmi.ratelimits import TOO_MANY_MAILS, allow_mail_to_unconfirmed
-from qmi.templatetags.qmi_tags import paris_datetime
 
 STASH_KEY = "applications_unsaved_post"
 # What an expired session may keep: the step form's fields, this many bytes at most.
@@ -132,7 +132,7 @@ def my_applications(request):
             "done": drafting.completed_steps(application),
             # The list holds the member's applications only: the rule without its query.
             "can_edit": is_editable(application),
-            "decisions": published_decisions(application),
+            "decisions": selectors.published_decisions(application),
         }
         for application in applications
     ]
@@ -660,15 +660,9 @@ def attachment_delete(request, pk, attachment_pk):
 @rule(logged_in)
 def attachment_download(request, pk):
     attachment: Attachment = selectors.attachment_for_download(request.user, pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return private_file_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # Receipt and withdrawal.

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import OperationalError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,15 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications.filters import DashboardFilterSet
+from applications.forms.staff import (
+    ConflictForm,
+    DecisionForm,
+    NoteForm,
+    ReviewDeadlineForm,
+    ReviewForm,
+    ScreeningForm,
+    apply_service_errors,
+)
 from applications.models import StaffJob
 from applications.permissions.staff import (
     can_access_staff_area,
@@ -35,16 +44,8 @@ from applications.selectors import assignments as assignment_selectors
 from applications.selectors import search
 from applications.selectors import staff as selectors
 from applications.services import assignments, exports, review, screening, selection
-from applications.staff_forms import (
-    ConflictForm,
-    DecisionForm,
-    NoteForm,
-    ReviewDeadlineForm,
-    ReviewForm,
-    ScreeningForm,
-    apply_service_errors,
-)
 from applications.views import reading_context
+from qmi.files import private_file_response
 from qmi.permissions import rule, scoped
 
 PAGE_SIZE = 25
@@ -176,14 +177,11 @@ def job(request, job):
 def job_download(request, job):
     if job.state != StaffJob.State.DONE or not job.file:
         raise Http404
-    response = FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
+    return private_file_response(
+        job.file,
         filename=f"{exports.export_name(job)}.{job.file_format}",
         content_type=exports.CONTENT_TYPES[job.file_format],
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _page(request, target, status=200, **forms):

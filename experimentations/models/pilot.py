@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from applications.models import Application
+from applications.models.application import DECISIONS_PUBLISHED
 from calls.models import Participation
 
 DEFAULT_DURATION_MONTHS = 18
@@ -44,10 +45,7 @@ class PilotQuerySet(models.QuerySet):
 
     def public(self):
         """Pilots whose call's results are published and whose application stands."""
-        return self.filter(
-            application__state=Application.State.SUBMITTED,
-            application__call__results_published_at__isnull=False,
-        )
+        return self.filter(DECISIONS_PUBLISHED)
 
 
 class Pilot(models.Model):

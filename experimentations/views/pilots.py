@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -13,6 +12,7 @@ from experimentations.models import Milestone, Outcome, Pilot
 from experimentations.selectors import pilots as selectors
 from experimentations.services import pilots as services
 from experimentations.services import reports as report_services
+from qmi.files import private_file_response
 from qmi.forms import parse_id
 from qmi.permissions import logged_in, rule, scoped
 
@@ -188,12 +188,6 @@ def report(request, pilot, report_pk):
 
 @rule(scoped, attachment=("pk", selectors.attachment_for_download))
 def report_attachment_download(request, attachment):
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return private_file_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

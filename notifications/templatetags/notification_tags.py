@@ -5,7 +5,7 @@ from datetime import datetime
 from django import template
 
 from notifications.kinds import kind_label as _kind_label
-from qmi.templatetags.qmi_tags import paris_datetime
+from qmi.dates import paris_datetime
 
 register = template.Library()
 

@@ -201,7 +201,7 @@ def collect(user):
             {
                 "commune": t.participation.commune.name,
                 # Decisions are the candidate's only once published.
-                "decision": t.decision if application.call.results_published else None,
+                "decision": t.published_decision,
             }
             for t in application.targets.all()
         ]

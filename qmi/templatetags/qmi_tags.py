@@ -1,35 +1,22 @@
 """Shared template helpers: Paris time, countdowns, query strings, French typography."""
 
 import html
-from zoneinfo import ZoneInfo
 
 from django import template
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape, escape, strip_tags
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from qmi import typography
+from qmi.dates import paris_datetime
 from qmi.typography import elide, is_french, typeset_html
 
 register = template.Library()
-PARIS = ZoneInfo("Europe/Paris")
 
 
-@register.filter
-def paris_datetime(value):
-    """ "17 mars 2025 à 23 h 59 (heure de Paris)", in the active language."""
-    if not value:
-        return ""
-    local = timezone.localtime(value, PARIS)
-    day = formats.date_format(local, "j F Y")
-    return _("%(day)s à %(hour)s h %(minute)s (heure de Paris)") % {
-        "day": day,
-        "hour": local.strftime("%H"),
-        "minute": local.strftime("%M"),
-    }
+register.filter(paris_datetime)  # qmi.dates: services and PDFs use it too
 
 
 def remaining_text(delta):

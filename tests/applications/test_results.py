@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import ApplicationTarget
-from applications.selectors.staff import published_decisions
+from applications.selectors.candidate import published_decisions
 from applications.services.results import publish_results
 from applications.services.selection import decide, finalise_selection
 from calls.selectors import laureates

@@ -100,7 +100,9 @@ def test_passage_is_highlighted_and_escaped(client, world):
     body = page.content.decode()
     assert "<script>alert(1)</script>" not in body and "&lt;script&gt;" in body
     assert "<b>cargo</b>" not in body
-    assert "<mark>vélos</mark>" in body or "<mark>vélo</mark>s" in body
+    # PostgreSQL's French stemming marks the word; the simple match marks what matched.
+    stemmed = connection.vendor == "postgresql"
+    assert ("<mark>vélos</mark>" if stemmed else "<mark>vélo</mark>s") in body
     assert "<mark>cargo</mark>" in body
     row = dashboard_rows(world.reviewer_a, world.a, DashboardFilters(q="velo")).get()
     assert row.pk == target.pk

@@ -1,11 +1,9 @@
 """Issue 12's round of a commune team, in the browser: screen (in bulk), assign,
 review, read (previous / next, the pitch deck inline, the revision history),
-shortlist, add a slot and invite, the company books it, the jury's opinion, select
-and finalise; every page checked by ``site.check()`` (axe-core, French typography,
-control contrast, no sideways scroll at 390 and 1280 px).
-
-The questions to candidates (issue 12.2) were not on main when this was written:
-"ask and answer a question" is not in this journey yet."""
+ask the company a question and read its answer, shortlist, add a slot and invite,
+the company books it, the jury's opinion, select and finalise; every page checked by
+``site.check()`` (axe-core, French typography, control contrast, no sideways scroll at
+390 and 1280 px)."""
 
 import datetime
 import re
@@ -117,7 +115,22 @@ def test_commune_rounds_journey(site, transactional_db):
     assert "Version 2" in history.inner_text()
     assert history.locator("ins").first.inner_text().strip()
 
-    # 4. Shortlist, a slot, the invitation; the company books the slot.
+    # 4. A question to the company, answered on its application page.
+    site.page.get_by_label("Votre question au candidat").fill(
+        "Combien de vélos cargo prévoyez-vous pour le quartier ?"
+    )
+    _click(site, "button", "Poser la question")
+    candidate = first.application.organisation.members.first()
+    _switch_user(site, candidate)
+    site.goto(f"/candidatures/{first.application.pk}/")
+    assert "Combien de vélos cargo" in site.page.locator("#questions").inner_text()
+    site.page.get_by_label("Votre réponse").fill("Six vélos, dont deux à assistance électrique.")
+    _click(site, "button", "Envoyer la réponse")
+    _switch_user(site, world.manager_a)
+    site.goto(f"/equipe/candidature/{first.pk}/")
+    assert "Six vélos" in site.page.locator("#questions").inner_text()
+
+    # 5. Shortlist, a slot, the invitation; the company books the slot.
     _click(site, "button", "Présélectionner pour une audition")
     _click(site, "link", "Planning des auditions")
     starts = timezone.localtime(timezone.now() + datetime.timedelta(days=3)).replace(
@@ -130,7 +143,6 @@ def test_commune_rounds_journey(site, transactional_db):
     _click(site, "button", "Inviter les entreprises présélectionnées à réserver un créneau")
     assert "invitée, pas encore de réponse" in site.page.content()
 
-    candidate = first.application.organisation.members.first()
     _switch_user(site, candidate)
     site.goto(f"/candidatures/{first.application.pk}/")
     _click(site, "link", "Choisir un créneau")
@@ -138,7 +150,7 @@ def test_commune_rounds_journey(site, transactional_db):
     _click(site, "button", "Réserver ce créneau")
     assert Booking.objects.filter(entry__target=first).exists()
 
-    # 5. The jury sits and gives its opinion.
+    # 6. The jury sits and gives its opinion.
     _switch_user(site, world.manager_a)
     site.goto(f"/equipe/auditions/{world.a.pk}/")
     assert first.application.reference in site.page.locator("#schedule").inner_text()
@@ -155,7 +167,7 @@ def test_commune_rounds_journey(site, transactional_db):
     site.goto(f"/equipe/candidature/{first.pk}/")
     assert "favorable" in site.page.locator("#jury-opinion").inner_text()
 
-    # 6. The manager selects it and finalises without a decision on the others.
+    # 7. The manager selects it and finalises without a decision on the others.
     site.page.get_by_label("retenue", exact=True).check()
     site.page.get_by_label("Motivation").fill("Retenu pour son ancrage local.")
     _click(site, "button", "Enregistrer la décision")

@@ -34,8 +34,8 @@ def backoffice_urls():
         ("get", reverse("backoffice:commune_list")),
         ("get", reverse("backoffice:commune_create")),
         ("get", reverse("backoffice:commune_edit", args=[commune.pk])),
-        ("get", reverse("backoffice:commune_team", args=[commune.pk])),
-        ("post", reverse("backoffice:team_member_remove", args=[commune.pk, membership.pk])),
+        ("get", reverse("communes:team", args=[commune.pk])),
+        ("post", reverse("communes:member_remove", args=[commune.pk, membership.pk])),
         ("get", reverse("backoffice:participation_list")),
         ("get", reverse("backoffice:participation_create")),
         ("get", reverse("backoffice:participation_edit", args=[participation.pk])),
@@ -79,13 +79,13 @@ def test_forged_ids_give_404(client, admin_user):
     for name in (
         "edition_edit",
         "commune_edit",
-        "commune_team",
         "participation_edit",
         "call_detail",
         "call_edit",
     ):
         assert client.get(reverse(f"backoffice:{name}", args=[999999])).status_code == 404
     assert client.post(reverse("backoffice:call_publish", args=[999999])).status_code == 404
+    assert client.get(reverse("communes:team", args=[999999])).status_code == 404
 
 
 def call_form_data(edition, participations, **overrides):
@@ -367,7 +367,7 @@ def test_backoffice_lists_constant_queries(client, admin_user, django_assert_max
             assert client.get(reverse(f"backoffice:{name}")).status_code == 200
     for url in (
         reverse("backoffice:call_detail", args=[calls[0].pk]),
-        reverse("backoffice:commune_team", args=[calls[0].participations.get().commune_id]),
+        reverse("communes:team", args=[calls[0].participations.get().commune_id]),
     ):
         with django_assert_max_num_queries(11):  # 10 + the failed outbox count in the menu
             assert client.get(url).status_code == 200

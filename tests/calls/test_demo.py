@@ -1,4 +1,5 @@
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
@@ -18,11 +19,11 @@ def counts():
 
 def test_seed_demo_twice_duplicates_nothing_and_keeps_the_deadline(settings, time_machine):
     settings.DEBUG = True
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=io.StringIO())
     phase2 = Call.objects.get(slug="qmi2-phase-2")
     before = counts()
     time_machine.move_to(timezone.now() + datetime.timedelta(days=2))
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=io.StringIO())
     assert counts() == before
     assert Call.objects.get(slug="qmi2-phase-2").closes_at == phase2.closes_at
 

@@ -22,9 +22,7 @@ def commune(db):
 
 def invite(client, admin_user, commune, email="nouvelle@ville.fr", role="reviewer"):
     client.force_login(admin_user)
-    return client.post(
-        reverse("backoffice:commune_team", args=[commune.pk]), {"email": email, "role": role}
-    )
+    return client.post(reverse("communes:team", args=[commune.pk]), {"email": email, "role": role})
 
 
 def test_admin_invites_by_email_through_the_outbox(
@@ -65,7 +63,7 @@ def test_invitation_form_errors(client, admin_user, commune):
 def test_only_admins_invite(client, commune):
     client.force_login(TeamMembershipFactory(commune=commune, role="manager").user)
     response = client.post(
-        reverse("backoffice:commune_team", args=[commune.pk]),
+        reverse("communes:team", args=[commune.pk]),
         {"email": "x@y.fr", "role": "manager"},
     )
     assert response.status_code == 403
@@ -157,10 +155,10 @@ def test_expired_or_cancelled_invitation_is_404(client, commune, admin_user):
         commune=commune, email="autre@ville.fr", role="reviewer", invited_by=admin_user
     )
     client.force_login(admin_user)
-    client.post(reverse("backoffice:team_invitation_cancel", args=[commune.pk, other.pk]))
+    client.post(reverse("communes:invitation_cancel", args=[commune.pk, other.pk]))
     client.logout()
     assert client.get(other.get_absolute_url()).status_code == 404
-    assert client.get(reverse("calls:team_invitation", args=["forged"])).status_code == 404
+    assert client.get(reverse("communes:invitation_accept", args=["forged"])).status_code == 404
 
 
 def test_accepting_never_lowers_a_role(commune, admin_user):
@@ -180,12 +178,10 @@ def test_accepting_never_lowers_a_role(commune, admin_user):
 def test_admin_removes_a_member(client, commune, admin_user):
     membership = TeamMembershipFactory(commune=commune)
     client.force_login(admin_user)
-    response = client.post(
-        reverse("backoffice:team_member_remove", args=[commune.pk, membership.pk])
-    )
+    response = client.post(reverse("communes:member_remove", args=[commune.pk, membership.pk]))
     assert response.status_code == 302
     assert not TeamMembership.objects.exists()
     # Another commune's member id is a 404 here.
     other = TeamMembershipFactory()
-    response = client.post(reverse("backoffice:team_member_remove", args=[commune.pk, other.pk]))
+    response = client.post(reverse("communes:member_remove", args=[commune.pk, other.pk]))
     assert response.status_code == 404

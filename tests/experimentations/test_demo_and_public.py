@@ -1,6 +1,7 @@
 """The edition page computes its satisfaction rate; laureates' pages show the pilot's state."""
 
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
@@ -32,10 +33,10 @@ def _counts():
 
 def test_demo_computes_eighty_three_percent_and_is_idempotent(client, settings, time_machine):
     settings.DEBUG = True
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=io.StringIO())
     before = _counts()
     time_machine.move_to(timezone.now() + datetime.timedelta(days=2))
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=io.StringIO())
     assert _counts() == before
     qmi1 = Edition.objects.get(code="QMI1")
     assert "83" not in qmi1.description

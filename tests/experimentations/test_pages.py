@@ -79,12 +79,12 @@ def test_member_files_the_kickoff_report_with_a_file_and_the_team_is_told(client
     notices = OutboxMessage.objects.filter(kind="report_filed")
     assert {m.recipient for m in notices} == {pw.officer, pw.staff_a}
     # Editing the report tells nobody again.
-    client.post(url, {"text": "Capteurs posés, version complétée"})
+    client.post(url, {"text": "Capteurs posés <script>alert(2)</script>, version complétée"})
     assert OutboxMessage.objects.filter(kind="report_filed").count() == 2
     # The officer reads it, escaped.
     client.force_login(pw.officer)
     body = client.get(url).content.decode()
-    assert "&lt;script&gt;" not in body or "<script>alert" not in body
+    assert "<script>alert" not in body and "&lt;script&gt;alert(2)" in body
     assert "version complétée" in body
     page = client.get(reverse("experimentations:pilot", args=[pw.pilot_a.pk])).content.decode()
     assert "déposé le" in page

@@ -47,7 +47,7 @@ def future_call(commune=None, tag=None):
 
 def test_the_alert_page_refuses_an_empty_choice_and_keeps_what_was_typed(client, commune):
     response = client.post("/notifications/alertes/", {"email": "visitor@example.org"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "Choisissez au moins une commune ou une thématique." in page
     assert 'value="visitor@example.org"' in page
@@ -63,7 +63,7 @@ def test_forged_commune_or_tag_ids_are_a_form_error_not_a_500(client, commune, m
             "/notifications/alertes/",
             {"email": "visitor@example.org", field: [forged], kept: [chosen]},
         )
-        assert response.status_code == 200
+        assert response.status_code == 400
         page = response.content.decode()
         assert "error-summary" in page
         assert 'value="visitor@example.org"' in page

@@ -288,11 +288,12 @@ def test_figures_follow_the_readers_locale(client, programme):
     client.force_login(admin)
     html = client.get("/tableau-de-bord/", {"edition": "qmi2"}).content.decode()
     assert "50%" in html
-    assert "Applications funnel" in html or "funnel" in html
+    assert "Applications funnel" in html and "Entonnoir" not in html
     admin.preferred_language = "fr"
     admin.save()
     html = client.get("/tableau-de-bord/", {"edition": "qmi2"}).content.decode()
     assert "50\u202f%" in html
+    assert "Entonnoir des candidatures" in html
 
 
 def test_who_sees_which_dashboard(client, programme):
