@@ -184,7 +184,7 @@ def test_a_second_team_invitation_to_the_same_address_says_what_to_do(
 ):
     commune = CommuneFactory()
     client.force_login(admin_user)
-    url = reverse("backoffice:commune_team", args=[commune.pk])
+    url = reverse("communes:team", args=[commune.pk])
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url, {"email": "a@example.org", "role": "reviewer"}).status_code == 302
         response = client.post(url, {"email": "A@example.org", "role": "manager"})
