@@ -1,4 +1,4 @@
-"""Demo logins of DESIGN.md's contract, with their roles."""
+"""Demo logins (README, "Demo logins"), with their roles."""
 
 from allauth.account.models import EmailAddress
 

@@ -1,4 +1,4 @@
-"""The roles of DESIGN.md, answered in one place.
+"""The platform's roles, answered in one place.
 
 metropolis admin: ``User.is_metropolis_admin``; commune team member:
 ``communes.TeamMembership`` (reviewer or manager, per commune); candidate:

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -235,10 +233,6 @@ class Call(models.Model):
     @property
     def results_published(self):
         return self.results_published_at is not None
-
-    def time_left(self, now=None):
-        now = now or timezone.now()
-        return max(self.closes_at - now, timedelta(0))
 
     @property
     def communes(self):

@@ -1,4 +1,4 @@
-"""Demo communes: the ten of shared/context/communes.csv."""
+"""Demo communes: ten communes of the Métropole du Grand Paris, with their INSEE codes."""
 
 from django.utils.text import slugify
 

@@ -109,12 +109,6 @@ def get_participation(user, participation_id):
     return get_object_or_404(staff_participations(user, counts=False), pk=participation_id)
 
 
-def weighted_score_expression(criterion_id=None):
-    """Sum(score x weight) / Sum(weight) over submitted, non-conflicted reviews of a row,
-    computed (the dashboard reads the maintained ``ApplicationTarget.score`` instead)."""
-    return computed_score(criterion_id)
-
-
 def _visibility_condition(user, participation):
     """When a row's scores may be shown to this user (evaluated by the database)."""
     visible = Q(my_conflict=False)

@@ -146,10 +146,6 @@ class Pilot(models.Model):
     def end(self):
         return self.actual_end or self.planned_end
 
-    @property
-    def is_finished(self):
-        return self.state in (self.State.COMPLETED, self.State.ABANDONED)
-
     def clean(self):
         super().clean()
         errors = {}
@@ -194,10 +190,6 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def is_done(self):
-        return self.done_on is not None
 
     def is_late(self, today=None):
         return self.done_on is None and self.due_on < (today or timezone.localdate())

@@ -100,10 +100,6 @@ class SurveyRecipient(models.Model):
     def __str__(self):
         return str(self.organisation or self.commune)
 
-    @property
-    def is_organisation(self):
-        return self.organisation_id is not None
-
 
 class SurveyAnswer(models.Model):
     """One answer per recipient (organisation or commune team), editable until the close."""
@@ -149,7 +145,3 @@ class SurveyAnswer(models.Model):
 
     def __str__(self):
         return f"{self.recipient} : {self.satisfaction}/5"
-
-    @property
-    def is_satisfied(self):
-        return self.satisfaction >= 4
