@@ -1,8 +1,11 @@
 """Back-office forms: editions, communes, participations with challenges, calls."""
 
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.forms import inlineformset_factory
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import (
@@ -20,6 +23,9 @@ from qmi import forms as qmi_forms
 from qmi.typography import french_sorted
 
 RULES_MAX_BYTES = 10 * 1024 * 1024
+RULES_DIR = "calls/rules/"
+PENDING_RULES_SALT = "calls.rules.pending"
+PENDING_RULES_MAX_AGE = 24 * 3600
 
 
 class DateInput(forms.DateInput):
@@ -38,20 +44,115 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class EditionForm(forms.ModelForm):
+def unique_slug(model, text, max_length, exclude_pk=None):
+    """``text`` as a slug no other row of ``model`` holds: "argenteuil", then "argenteuil-2"…"""
+    base = slugify(text)[:max_length].strip("-") or model._meta.model_name
+    taken = set(
+        model._default_manager.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, number = base, 2
+    while slug in taken:
+        suffix = f"-{number}"
+        slug = base[: max_length - len(suffix)].rstrip("-") + suffix
+        number += 1
+    return slug
+
+
+class BackofficeModelForm(forms.ModelForm):
+    """A back-office form whose unique values get a message saying what holds them, and
+    whose slug, left empty, is made from ``slug_source`` (and stays editable)."""
+
+    slug_source = None
+    owner_label = ""  # "l'édition", "la commune"…: who already holds a unique value
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        slug = self.fields.get("slug")
+        if slug is not None and self.slug_source:
+            slug.required = False
+            slug.help_text = _(
+                "Rempli à partir du nom si vous le laissez vide ; lettres minuscules, chiffres "
+                "et tirets. Il apparaît dans l'adresse de la page publique."
+            )
+            slug.widget.attrs["data-slug-from"] = f"id_{self.slug_source}"
+
+    def clean(self):
+        cleaned = super().clean()
+        model = self._meta.model
+        if self.slug_source and "slug" in self.fields and not cleaned.get("slug"):
+            source = cleaned.get(self.slug_source)
+            if source:
+                max_length = model._meta.get_field("slug").max_length
+                cleaned["slug"] = unique_slug(model, str(source), max_length, self.instance.pk)
+        unique = {f.name for f in model._meta.concrete_fields if f.unique and not f.primary_key}
+        for name in self.fields:
+            value = cleaned.get(name)
+            if name not in unique or value in (None, ""):
+                continue
+            holder = (
+                model._default_manager.filter(**{name: value}).exclude(pk=self.instance.pk).first()
+            )
+            if holder is not None:
+                self.add_error(
+                    name,
+                    ValidationError(
+                        _(
+                            "« %(value)s » est déjà utilisé par %(owner)s « %(holder)s » : "
+                            "choisissez une autre valeur."
+                        ),
+                        code="unique",
+                        params={"value": value, "owner": self.owner_label, "holder": holder},
+                    ),
+                )
+        return cleaned
+
+
+class EditionForm(BackofficeModelForm):
+    slug_source = "name"
+    owner_label = _("l'édition")
+
     class Meta:
         model = Edition
         fields = ["number", "code", "name", "slug", "starts_on", "ends_on", "description"]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
 
-class CommuneForm(forms.ModelForm):
+class CommuneForm(BackofficeModelForm):
+    slug_source = "name"
+    owner_label = _("la commune")
+
     class Meta:
         model = Commune
         fields = ["name", "slug", "insee_code", "department", "description"]
 
 
 class ParticipationForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        edition, commune = cleaned.get("edition"), cleaned.get("commune")
+        if (
+            edition
+            and commune
+            and Participation.objects.filter(edition=edition, commune=commune)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            self.add_error(
+                "commune",
+                ValidationError(
+                    _(
+                        "%(commune)s participe déjà à l'édition %(edition)s : modifiez sa "
+                        "participation existante (liste des participations) plutôt que d'en "
+                        "créer une seconde."
+                    ),
+                    code="unique",
+                    params={"commune": commune.name, "edition": edition.code},
+                ),
+            )
+        return cleaned
+
     class Meta:
         model = Participation
         fields = [
@@ -124,7 +225,9 @@ class ReminderOffsetsField(forms.CharField):
         return offsets
 
 
-class CallForm(forms.ModelForm):
+class CallForm(BackofficeModelForm):
+    slug_source = "title"
+    owner_label = _("l'appel")
     participations = qmi_forms.ModelMultipleChoiceField(
         label=_("Communes participantes"),
         queryset=Participation.objects.none(),
@@ -132,6 +235,9 @@ class CallForm(forms.ModelForm):
         required=False,
         help_text=_("Les communes de l'édition de l'appel, avec leur quartier d'innovation."),
     )
+    # A rules PDF sent with a form that had errors elsewhere: stored, and named here
+    # (signed) so that sending the corrected form keeps it.
+    pending_rules = forms.CharField(required=False, widget=forms.HiddenInput)
     reminder_offsets_hours = ReminderOffsetsField(
         label=_("Rappels (heures avant la date limite)"),
         required=False,
@@ -192,7 +298,44 @@ class CallForm(forms.ModelForm):
             document.seek(0)
             if head != b"%PDF-":
                 raise ValidationError(_("Le règlement doit être un fichier PDF."), code="not_pdf")
+            return document
+        pending = self._pending_rules_name()
+        if pending and document is not False:  # not "Effacer"
+            return pending  # the stored name: saved as is, no copy
         return document
+
+    def _pending_rules_name(self):
+        token = self.data.get(self.add_prefix("pending_rules")) if self.is_bound else None
+        if not token:
+            return None
+        try:
+            name = signing.loads(token, salt=PENDING_RULES_SALT, max_age=PENDING_RULES_MAX_AGE)
+        except signing.BadSignature:
+            return None
+        if not (isinstance(name, str) and name.startswith(RULES_DIR)):
+            return None
+        return name if default_storage.exists(name) else None
+
+    def keep_rules_upload(self):
+        """After a refused POST: store a valid uploaded rules PDF and carry its name in
+        the form, so that the corrected form saves it without choosing it again."""
+        document = getattr(self, "cleaned_data", {}).get("rules_document")
+        if document and hasattr(document, "content_type"):
+            name = default_storage.save(RULES_DIR + document.name, document)
+        elif isinstance(document, str) and document.startswith(RULES_DIR):
+            name = document
+        else:
+            return None
+        self.data = self.data.copy()
+        self.data[self.add_prefix("pending_rules")] = signing.dumps(name, salt=PENDING_RULES_SALT)
+        self.kept_rules = name.removeprefix(RULES_DIR)
+        help_text = _(
+            "Fichier reçu : %(name)s. Il sera enregistré avec l'appel, sauf si vous en "
+            "choisissez un autre. PDF, 10 Mo au plus."
+        ) % {"name": self.kept_rules}
+        self.fields["rules_document"].help_text = help_text
+        self["rules_document"].help_text = help_text  # the bound field copied the old one
+        return name
 
     def clean(self):
         cleaned = super().clean()

@@ -54,6 +54,24 @@ class Edition(models.Model):
     def get_absolute_url(self):
         return reverse("calls:edition_detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        super().clean()
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            from django.utils.formats import date_format
+
+            raise ValidationError(
+                {
+                    "ends_on": _(
+                        "La fin (%(end)s) précède le début de l'édition (%(start)s) : "
+                        "indiquez une date de fin le %(start)s ou après."
+                    )
+                    % {
+                        "end": date_format(self.ends_on, "j F Y"),
+                        "start": date_format(self.starts_on, "j F Y"),
+                    }
+                }
+            )
+
 
 class Tag(models.Model):
     name = models.CharField(_("nom"), max_length=60, unique=True)
@@ -156,8 +174,20 @@ class Call(models.Model):
     def clean(self):
         super().clean()
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            from qmi.templatetags.qmi_tags import paris_datetime
+
             raise ValidationError(
-                {"closes_at": _("La date limite doit être postérieure à l'ouverture.")}
+                {
+                    "closes_at": _(
+                        "La date limite doit venir après l'ouverture : l'appel ouvre le "
+                        "%(opens)s et la date limite indiquée est le %(closes)s. Repoussez "
+                        "la date limite ou avancez l'ouverture."
+                    )
+                    % {
+                        "closes": paris_datetime(self.closes_at),
+                        "opens": paris_datetime(self.opens_at),
+                    }
+                }
             )
         offsets = self.reminder_offsets_hours
         if not isinstance(offsets, list) or not all(

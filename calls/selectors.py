@@ -2,6 +2,8 @@
 
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from calls.models import Call, CallQuestion, Challenge, Edition, Participation
 from communes.models import Commune
@@ -163,3 +165,33 @@ def communes_with_editions():
             queryset=Participation.objects.select_related("edition").order_by("edition__number"),
         )
     ).order_by("name")
+
+
+def call_publication_consequences(call, now=None):
+    """Communes, criteria, why it cannot be published yet, and the "a call opens" alerts
+    it will cause: one e-mail per confirmed address following one of its communes or
+    themes, sent if it opens in the future or opened less than 7 days ago."""
+    from notifications.models import AlertSubscription
+    from notifications.services.scheduling import ANNOUNCE_WITHIN
+
+    now = now or timezone.now()
+    communes = call.participations.count()
+    criteria = call.criteria.count()
+    refusal = None
+    if not communes:
+        refusal = _("Ajoutez au moins une commune avant de publier l'appel.")
+    elif not criteria:
+        refusal = _("Ajoutez au moins un critère d'évaluation avant de publier.")
+    alerts_sent = call.closes_at > now and call.opens_at >= now - ANNOUNCE_WITHIN
+    emails = (
+        AlertSubscription.objects.matching_call(call).values("email").distinct().count()
+        if alerts_sent
+        else 0
+    )
+    return {
+        "communes": communes,
+        "criteria": criteria,
+        "refusal": refusal,
+        "alerts_sent": alerts_sent,
+        "alert_emails": emails,
+    }

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from communes.models import TeamInvitation, TeamMembership
 from notifications.services import queue_message
+from qmi.templatetags.qmi_tags import paris_datetime
 
 INVALID_INVITATION = "Cette invitation n'est plus valable (déjà utilisée ou expirée)."
 
@@ -24,6 +25,18 @@ def invite_team_member(*, commune, email, role, invited_by, now=None):
             {
                 "email": _("Cette personne fait déjà partie de l'équipe de %(commune)s.")
                 % {"commune": commune.name}
+            }
+        )
+    pending = TeamInvitation.objects.pending(now).filter(commune=commune, email=email).first()
+    if pending:
+        raise ValidationError(
+            {
+                "email": _(
+                    "Une invitation envoyée à cette adresse attend déjà une réponse (lien "
+                    "valable jusqu'au %(until)s) : pour en envoyer une nouvelle, annulez "
+                    "d'abord celle-ci dans la liste des invitations."
+                )
+                % {"until": paris_datetime(pending.expires_at)}
             }
         )
     invitation = TeamInvitation.objects.create(

@@ -25,10 +25,15 @@ def outbox(*, state="", kind=""):
 
 
 def outbox_counts():
-    """{state: count}, for the filter bar."""
+    """[(state, label, count)] for every state, 0 included, for the filter bar."""
     from django.db.models import Count
 
-    return dict(OutboxMessage.objects.order_by().values_list("state").annotate(n=Count("pk")))
+    counts = dict(OutboxMessage.objects.order_by().values_list("state").annotate(n=Count("pk")))
+    return [(state, label, counts.get(state, 0)) for state, label in OutboxMessage.State.choices]
+
+
+def failed_count():
+    return OutboxMessage.objects.filter(state=OutboxMessage.State.FAILED).count()
 
 
 def known_kinds():

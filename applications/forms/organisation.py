@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Organisation, OrganisationMembership
@@ -42,7 +43,14 @@ class OrganisationForm(forms.ModelForm):
         }
 
     def clean_siret(self):
-        return "".join(self.cleaned_data.get("siret", "").split())
+        from applications.services.organisations import duplicate_siret_message
+
+        siret = "".join(self.cleaned_data.get("siret", "").split())
+        if siret:
+            taken = Organisation.objects.filter(siret=siret).exclude(pk=self.instance.pk).first()
+            if taken:
+                raise ValidationError(duplicate_siret_message(taken), code="duplicate_siret")
+        return siret
 
     def clean_contact_phone(self):
         """Stored in E.164; a number without "+" is read in the organisation's country."""

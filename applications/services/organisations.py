@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,12 +12,45 @@ from applications.permissions.candidate import can_accept_invitation, can_manage
 from notifications.services import queue_message
 
 
+def duplicate_siret_message(existing):
+    """What someone whose organisation is already registered can do: be invited by an owner.
+
+    The owners' addresses are not shown: whoever types a SIRET is not yet a member."""
+    return _(
+        "Une organisation avec ce SIRET est déjà inscrite : « %(name)s ». Pour la rejoindre, "
+        "demandez à sa ou son propriétaire (la personne de votre structure qui l'a inscrite) "
+        "de vous inviter depuis la page de l'organisation, rubrique « Inviter un membre » : "
+        "vous recevrez un lien par e-mail."
+    ) % {"name": existing.name}
+
+
+def _siret_taken(siret, exclude_pk=None):
+    if not siret:
+        return None
+    return Organisation.objects.filter(siret=siret).exclude(pk=exclude_pk).first()
+
+
+def _save_organisation(organisation):
+    """Save; a SIRET registered at the same instant by someone else gets the same message."""
+    taken = _siret_taken(organisation.siret, organisation.pk)
+    if taken:
+        raise ValidationError({"siret": duplicate_siret_message(taken)})
+    organisation.full_clean()
+    try:
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError:
+        taken = _siret_taken(organisation.siret, organisation.pk)
+        if taken is None:
+            raise
+        raise ValidationError({"siret": duplicate_siret_message(taken)}) from None
+
+
 @transaction.atomic
 def create_organisation(*, user, **fields):
     """Create an organisation whose first member (owner) is ``user``."""
     organisation = Organisation(**fields)
-    organisation.full_clean()
-    organisation.save()
+    _save_organisation(organisation)
     OrganisationMembership.objects.create(
         organisation=organisation, user=user, role=OrganisationMembership.Role.OWNER
     )
@@ -31,8 +64,7 @@ def update_organisation(*, organisation, user, **fields):
         raise PermissionDenied
     for name, value in fields.items():
         setattr(organisation, name, value)
-    organisation.full_clean()
-    organisation.save()
+    _save_organisation(organisation)
     if "name" in fields:
         from applications.services.search import index_organisation
 
@@ -48,6 +80,9 @@ def invite_member(*, organisation, invited_by, email, role=OrganisationMembershi
     email = email.strip().lower()
     if organisation.memberships.filter(user__email__iexact=email).exists():
         raise ValidationError({"email": _("Cette personne est déjà membre de l'organisation.")})
+    pending = organisation.invitations.pending().filter(email=email).first()
+    if pending:
+        raise ValidationError({"email": pending_invitation_message(pending)})
     invitation = OrganisationInvitation.objects.create(
         organisation=organisation,
         email=email,
@@ -71,6 +106,16 @@ def invite_member(*, organisation, invited_by, email, role=OrganisationMembershi
         },
     )
     return invitation
+
+
+def pending_invitation_message(invitation):
+    """A second invitation to the same address while the first is pending: say what to do."""
+    from qmi.templatetags.qmi_tags import paris_datetime
+
+    return _(
+        "Une invitation envoyée à cette adresse attend déjà une réponse : la personne peut "
+        "utiliser le lien reçu par e-mail jusqu'au %(until)s."
+    ) % {"until": paris_datetime(invitation.expires_at)}
 
 
 def pending_invitation(token):

@@ -2,11 +2,10 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from applications.permissions.staff import (
     can_export_call,
@@ -16,8 +15,8 @@ from applications.permissions.staff import (
     can_view_results,
 )
 from applications.selectors import staff as selectors
-from applications.selectors.audit import audit_entries
 from applications.services import exports, results, selection
+from applications.views import audit, confirmations
 from applications.views.staff import PARTICIPATION, staff_required
 from calls.models import Call
 from calls.selectors import laureates
@@ -55,10 +54,12 @@ def _results_page(request, call, status=200):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @staff_required
 @rule(can_publish_results, call=CALL)
 def publish(request, call):
+    if request.method == "GET":
+        return confirmations.confirm_publication(request, call)
     try:
         results.request_publication(user=request.user, call=call)
     except ValidationError as error:
@@ -74,10 +75,12 @@ def publish(request, call):
     return redirect("staff:call_results", call_id=call.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @staff_required
 @rule(can_reopen, participation=PARTICIPATION)
 def reopen(request, participation):
+    if request.method == "GET":
+        return confirmations.confirm_reopening(request, participation)
     selection.reopen_selection(user=request.user, participation=participation)
     messages.success(
         request,
@@ -99,5 +102,4 @@ def call_export(request, call, file_format):
 @staff_required
 @rule(can_view_audit_log, call=CALL)
 def audit_log(request, call):
-    page = Paginator(audit_entries(call), 50).get_page(request.GET.get("page"))
-    return render(request, "applications/staff/audit/audit_log.html", {"call": call, "page": page})
+    return audit.audit_log_page(request, call)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from applications.filters import DashboardFilterSet
 from applications.forms.staff import (
@@ -330,10 +330,14 @@ def add_note(request, target):
     return _post_action(request, target, form, "note_form", action, _("Note ajoutée."))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @staff_required
 @rule(can_finalise, participation=PARTICIPATION)
 def finalise(request, participation):
+    if request.method == "GET":
+        from applications.views.confirmations import confirm_finalisation
+
+        return confirm_finalisation(request, participation)
     try:
         selection.finalise_selection(
             user=request.user,

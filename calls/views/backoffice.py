@@ -4,8 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from calls import selectors, services
 from calls.forms import (
@@ -22,6 +24,7 @@ from calls.models import Call, Edition, Participation
 from calls.permissions import metropolis_admin_required
 from communes import selectors as communes_selectors
 from communes.models import Commune
+from qmi.templatetags.qmi_tags import error_count, paris_datetime
 
 
 @metropolis_admin_required
@@ -55,6 +58,17 @@ def _edit(request, form_class, instance, template, context, success):
         {**context, "form": form, "object": instance},
         status=400 if form.errors else 200,
     )
+
+
+def _errors(form, *formsets):
+    """One error summary for a form and its formsets (each with the legend of its rows)."""
+    for formset, legend in formsets:
+        formset.legend = legend
+    shown = [formset for formset, _legend in formsets]
+    return {
+        "formsets": shown,
+        "error_total": error_count(form) + sum(error_count(formset) for formset in shown),
+    }
 
 
 # Editions.
@@ -147,7 +161,12 @@ def participation_form(request, pk=None):
     return render(
         request,
         "calls/backoffice/participation_form.html",
-        {"form": form, "challenges": challenges, "participation": participation},
+        {
+            "form": form,
+            "challenges": challenges,
+            "participation": participation,
+            **_errors(form, (challenges, _("Défi"))),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -199,18 +218,28 @@ def call_form(request, pk=None):
         else:
             messages.success(request, _("L'appel « %(title)s » est enregistré.") % {"title": call})
             return redirect("backoffice:call_detail", pk=call.pk)
+    if request.method == "POST":
+        form.keep_rules_upload()
     return render(
         request,
         "calls/backoffice/call_form.html",
-        {"form": form, "criteria": criteria, "questions": questions, "call": call},
+        {
+            "form": form,
+            "criteria": criteria,
+            "questions": questions,
+            "call": call,
+            **_errors(form, (criteria, _("Critère")), (questions, _("Question"))),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
 
 @metropolis_admin_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def call_publish(request, pk):
     call = get_object_or_404(Call, pk=pk)
+    if request.method == "GET":
+        return _confirm_call_publication(request, call)
     try:
         services.publish_call(call)
     except ValidationError as error:
@@ -235,3 +264,63 @@ def call_unpublish(request, pk):
             request, _("L'appel « %(title)s » est redevenu brouillon.") % {"title": call}
         )
     return redirect("backoffice:call_detail", pk=pk)
+
+
+def _confirm_call_publication(request, call):
+    """What publishing the call does, with the alert e-mails it causes (counted, not loaded)."""
+    figures = selectors.call_publication_consequences(call)
+    refusal = None
+    if call.is_published:
+        refusal = _("Cet appel est déjà publié.")
+    elif figures["refusal"]:
+        refusal = figures["refusal"]
+    emails = figures["alert_emails"]
+    consequences = [
+        _(
+            "L'appel devient visible de tous sur %(url)s, dans la liste des appels, le plan du "
+            "site et l'API publique."
+        )
+        % {"url": request.build_absolute_uri(call.get_absolute_url())},
+        ngettext(
+            "%(count)d commune participante ; %(criteria)d critère d'évaluation.",
+            "%(count)d communes participantes ; %(criteria)d critères d'évaluation.",
+            figures["communes"],
+        )
+        % {"count": figures["communes"], "criteria": figures["criteria"]},
+    ]
+    if figures["alerts_sent"]:
+        consequences.append(
+            ngettext(
+                "%(count)d e-mail sera envoyé à l'ouverture (%(when)s) aux personnes abonnées "
+                "aux alertes de ses communes ou thématiques.",
+                "%(count)d e-mails seront envoyés à l'ouverture (%(when)s) aux personnes "
+                "abonnées aux alertes de ses communes ou thématiques.",
+                emails,
+            )
+            % {"count": emails, "when": paris_datetime(call.opens_at)}
+        )
+    else:
+        consequences.append(
+            _(
+                "Aucune alerte d'ouverture ne sera envoyée : l'appel a ouvert il y a plus de "
+                "7 jours ou il est clos."
+            )
+        )
+    consequences.append(
+        _(
+            "Les organisations qui commencent un brouillon recevront les rappels avant la date "
+            "limite. L'appel peut redevenir brouillon tant qu'aucune candidature n'existe."
+        )
+    )
+    return render(
+        request,
+        "calls/backoffice/confirm.html",
+        {
+            "title": _("Publier l'appel « %(title)s »") % {"title": call.title},
+            "consequences": consequences,
+            "refusal": refusal,
+            "action": reverse("backoffice:call_publish", args=[call.pk]),
+            "confirm_label": _("Publier l'appel"),
+            "cancel_url": reverse("backoffice:call_detail", args=[call.pk]),
+        },
+    )

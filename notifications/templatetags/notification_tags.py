@@ -24,3 +24,11 @@ def mail_datetime(value):
         except ValueError:
             return value
     return paris_datetime(value)
+
+
+@register.simple_tag
+def failed_outbox_count():
+    """Messages that failed after every retry (one count query), for the back-office menu."""
+    from notifications.selectors import failed_count
+
+    return failed_count()

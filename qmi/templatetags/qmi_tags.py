@@ -131,3 +131,13 @@ def typeset(parser, token):
     nodelist = parser.parse(("endtypeset",))
     parser.delete_first_token()
     return TypesetNode(nodelist)
+
+
+@register.filter
+def error_count(form):
+    """How many errors a form (or a formset) holds: not how many fields have one."""
+    if form is None:
+        return 0
+    if hasattr(form, "forms"):  # a formset
+        return len(form.non_form_errors()) + sum(error_count(f) for f in form.forms)
+    return sum(len(errors) for errors in form.errors.values())

@@ -58,6 +58,14 @@ def test_admin_creates_and_publishes_a_call_then_a_visitor_sees_it(site, transac
 
     page.get_by_role("button", name="Publier l'appel").click()
     page.wait_for_load_state("load")
+    site.check()  # the confirmation page says what publishing does
+    assert (
+        page.get_by_text("e-mail sera envoyé à l'ouverture").count()
+        + page.get_by_text("Aucune alerte d'ouverture").count()
+        == 1
+    )
+    page.get_by_role("button", name="Publier l'appel").click()
+    page.wait_for_load_state("load")
     site.check()
     assert page.get_by_text("est publié").count() == 1
     call.refresh_from_db()

@@ -50,6 +50,7 @@ def test_pilot_journey(site, transactional_db):
     _switch_user(site, admin)
     site.goto(f"/equipe/appel/{world.call.pk}/resultats/")
     _click(site, "button", "Publier les résultats")
+    _click(site, "button", re.compile("Publier et envoyer"))  # the confirmation page
     assert Pilot.objects.count() == 5
     pilot = Pilot.objects.get(application=laureate_target.application)
     site.goto(f"/experimentations/{pilot.pk}/")

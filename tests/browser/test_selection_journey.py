@@ -61,6 +61,8 @@ def test_selection_journey(site, transactional_db):
     # The seventh has no decision: the manager says so explicitly.
     site.page.get_by_label(re.compile("Finaliser sans décision")).check()
     _click(site, "button", "Finaliser la sélection")
+    assert "1 candidature sans décision sera non retenue" in plain(site.page.content())
+    _click(site, "button", "Finaliser la sélection")  # the confirmation page
     assert "La sélection est finalisée." in site.page.content()
     assert ApplicationTarget.objects.filter(participation=world.a, decision="selected").count() == 6
 
@@ -68,6 +70,8 @@ def test_selection_journey(site, transactional_db):
     _switch_user(site, admin)
     site.goto(f"/equipe/appel/{world.call.pk}/resultats/")
     _click(site, "button", "Publier les résultats")
+    assert "7 e-mails seront envoyés." in plain(site.page.content())
+    _click(site, "button", "Publier et envoyer 7 e-mails")
     assert "Résultats publiés le" in site.page.content()
     assert OutboxMessage.objects.filter(kind="decision").count() == 7
     assert any(candidate.email in m.to for m in mail.outbox)
