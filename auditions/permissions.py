@@ -17,6 +17,7 @@ from applications.permissions.staff import (
 
 __all__ = [
     "can_manage_auditions",
+    "can_manage_slot",
     "can_respond_to_invitation",
     "can_shortlist",
     "can_view_auditions",
@@ -31,6 +32,10 @@ def can_view_auditions(user, participation):
 def can_manage_auditions(user, participation):
     """Managers of the commune, or a metropolis admin, until the selection is locked."""
     return _acts_for_commune(user, participation) and _selection_open(participation)
+
+
+def can_manage_slot(user, slot):
+    return can_manage_auditions(user, slot.participation)
 
 
 def can_shortlist(user, target):

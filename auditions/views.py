@@ -20,6 +20,7 @@ from auditions import ics, selectors, services
 from auditions.forms import BookingForm, DeclineForm, JurySessionForm, OpinionForm, SlotForm
 from auditions.permissions import (
     can_manage_auditions,
+    can_manage_slot,
     can_respond_to_invitation,
     can_shortlist,
     can_view_auditions,
@@ -29,11 +30,7 @@ from qmi.permissions import logged_in, rule
 # -- commune teams -----------------------------------------------------------------
 
 
-def _participation(request, participation_id):
-    participation = staff_selectors.get_participation(request.user, participation_id)
-    if not can_view_auditions(request.user, participation):
-        raise PermissionDenied
-    return participation
+PARTICIPATION = ("participation_id", staff_selectors.get_participation)
 
 
 def _schedule_page(request, participation, slot_form=None, status=200):
@@ -54,8 +51,8 @@ def _schedule_page(request, participation, slot_form=None, status=200):
 
 
 @staff_required
-def schedule(request, participation_id):
-    participation = _participation(request, participation_id)
+@rule(can_view_auditions, participation=PARTICIPATION)
+def schedule(request, participation):
     return _schedule_page(request, participation)
 
 
@@ -65,10 +62,8 @@ def _back_to_schedule(participation):
 
 @require_POST
 @staff_required
-def add_slot(request, participation_id):
-    participation = _participation(request, participation_id)
-    if not can_manage_auditions(request.user, participation):
-        raise PermissionDenied
+@rule(can_manage_auditions, participation=PARTICIPATION)
+def add_slot(request, participation):
     form = SlotForm(request.POST)
     if form.is_valid():
         try:
@@ -85,10 +80,8 @@ def add_slot(request, participation_id):
 
 @require_POST
 @staff_required
-def delete_slot(request, slot_id):
-    slot = selectors.get_slot(request.user, slot_id)
-    if not can_manage_auditions(request.user, slot.participation):
-        raise PermissionDenied
+@rule(can_manage_slot, slot=("slot_id", selectors.get_slot))
+def delete_slot(request, slot):
     try:
         services.delete_slot(user=request.user, slot=slot)
     except ValidationError as error:
@@ -100,10 +93,8 @@ def delete_slot(request, slot_id):
 
 @require_POST
 @staff_required
-def invite(request, participation_id):
-    participation = _participation(request, participation_id)
-    if not can_manage_auditions(request.user, participation):
-        raise PermissionDenied
+@rule(can_manage_auditions, participation=PARTICIPATION)
+def invite(request, participation):
     try:
         count = services.invite_shortlisted(user=request.user, participation=participation)
     except ValidationError as error:
@@ -128,11 +119,9 @@ def invite(request, participation_id):
 
 @require_POST
 @staff_required
-def toggle_shortlist(request, target_id):
+@rule(can_shortlist, target=("target_id", staff_selectors.get_target))
+def toggle_shortlist(request, target):
     """Add the application to the commune's shortlist, or take it out (``remove``)."""
-    target = staff_selectors.get_target(request.user, target_id)
-    if not can_shortlist(request.user, target):
-        raise PermissionDenied
     try:
         if request.POST.get("action") == "remove":
             services.remove_from_shortlist(user=request.user, target=target)
@@ -169,8 +158,9 @@ def _opinion_forms(entries, conflicted, data=None):
 
 
 @staff_required
-def jury(request, participation_id):
-    participation = _participation(request, participation_id)
+@rule(can_view_auditions, participation=PARTICIPATION)
+def jury(request, participation):
+    """The team reads the jury's page; managers record the session and opinions (POST)."""
     can_manage = can_manage_auditions(request.user, participation)
     session = selectors.jury_session(participation)
     team = User.objects.filter(team_memberships__commune=participation.commune_id).order_by(

@@ -3,7 +3,7 @@ pitch deck shown inline, and bulk screening from the dashboard's selection."""
 
 from csp.decorators import csp_replace
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -19,6 +19,7 @@ from applications.selectors import staff as selectors
 from applications.services import screening
 from applications.services.attachments import PDF
 from applications.views.staff import staff_required
+from qmi.permissions import rule
 
 PDF_MAGIC = b"%PDF-"
 
@@ -58,11 +59,9 @@ def attachment_view(request, target_id, attachment_id):
 
 @require_POST
 @staff_required
-def bulk_screen(request, participation_id):
+@rule(can_screen_in, participation=("participation_id", selectors.get_participation))
+def bulk_screen(request, participation):
     """Screen the rows ticked on the dashboard (managers, or an admin)."""
-    participation = selectors.get_participation(request.user, participation_id)
-    if not can_screen_in(request.user, participation):
-        raise PermissionDenied
     url = reverse("staff:dashboard", args=[participation.pk])
     query = reading.navigation_query(QueryDict(request.POST.get("nav", "")[:1000]))
     back = redirect(f"{url}?{query}" if query else url)
