@@ -175,6 +175,10 @@ def test_commune_rounds_journey(site, transactional_db):
     site.goto(f"/equipe/tableau/{world.a.pk}/")
     site.page.get_by_label(re.compile("Finaliser sans décision")).check()
     _click(site, "button", "Finaliser la sélection")
+    # The confirmation page says what finalising does before it is done.
+    world.a.refresh_from_db()
+    assert not world.a.is_finalised
+    _click(site, "button", "Finaliser la sélection")
     assert "La sélection est finalisée." in site.page.content()
     world.a.refresh_from_db()
     assert world.a.is_finalised
