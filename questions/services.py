@@ -77,7 +77,7 @@ def ask(*, user, target, body):
 
 def validate_files(files):
     """Every file checked by content like the application's files, before anything is written."""
-    from applications.services.attachments import validate_upload
+    from applications.services.attachments import validate_uploads
 
     files = list(files)
     if len(files) > MAX_ATTACHMENTS:
@@ -87,17 +87,7 @@ def validate_files(files):
                 % {"max": MAX_ATTACHMENTS}
             }
         )
-    checked = []
-    for uploaded in files:
-        try:
-            content_type, name = validate_upload(uploaded, None)
-        except ValidationError as error:
-            messages = error.message_dict.get("file", error.messages)
-            raise ValidationError(
-                {"files": [f"{uploaded.name} : {message}" for message in messages]}
-            ) from error
-        checked.append((uploaded, content_type, name))
-    return checked
+    return validate_uploads(files)
 
 
 def answer(*, user, question, body, files=()):

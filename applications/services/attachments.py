@@ -118,6 +118,22 @@ def validate_upload(uploaded, kind):
     return content_type, stem + EXTENSIONS[content_type]
 
 
+def validate_uploads(files, field="files"):
+    """Check several files like ``validate_upload`` before anything is written: a list of
+    (file, content type, clean name), or a ValidationError on ``field`` naming the file."""
+    checked = []
+    for uploaded in files:
+        try:
+            content_type, name = validate_upload(uploaded, None)
+        except ValidationError as error:
+            messages = error.message_dict.get("file", error.messages)
+            raise ValidationError(
+                {field: [f"{uploaded.name} : {message}" for message in messages]}
+            ) from error
+        checked.append((uploaded, content_type, name))
+    return checked
+
+
 def add_attachment(*, application, user, uploaded, kind, document_type=None, expected_version=None):
     """Store a checked file; ``document_type``: the call's document it provides, if any."""
     if document_type is not None and document_type.call_id != application.call_id:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.services.attachments import validate_upload
+from applications.services.attachments import validate_uploads
 from communes.models import TeamMembership
 from experimentations.models import Report, ReportAttachment
 from experimentations.permissions import can_file_report
@@ -36,16 +36,7 @@ def file_report(*, user, report, text, files=()):
                 % {"max": MAX_ATTACHMENTS}
             }
         )
-    checked = []
-    for uploaded in files:
-        try:
-            content_type, name = validate_upload(uploaded, None)
-        except ValidationError as error:
-            messages = error.message_dict.get("file", error.messages)
-            raise ValidationError(
-                {"files": [f"{uploaded.name} : {message}" for message in messages]}
-            ) from error
-        checked.append((uploaded, content_type, name))
+    checked = validate_uploads(files)
     with transaction.atomic():
         locked = Report.objects.select_for_update().select_related("pilot").get(pk=report.pk)
         first_filing = locked.submitted_at is None
