@@ -23,13 +23,9 @@ def deliver_message(self, message_id):
 
 @shared_task(name="notifications.deliver_messages", ignore_result=True)
 def deliver_messages(message_ids):
-    """Send a batch of outbox messages (bulk queueing); a failed one is retried by
-    the sweep after its backoff."""
-    results = {}
-    for message_id in message_ids:
-        result = outbox.deliver(message_id)
-        results[result] = results.get(result, 0) + 1
-    return results
+    """Send a batch of outbox messages (bulk queueing) over one SMTP connection; a
+    failed one is retried by the sweep after its backoff."""
+    return outbox.deliver_batch(message_ids)
 
 
 @shared_task(name="notifications.sweep_outbox", ignore_result=True)

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from privacy.services import retention
+from privacy.services import export, retention
 
 
 @shared_task(name="privacy.apply_retention", ignore_result=True)
@@ -12,14 +12,10 @@ def apply_retention():
 
 @shared_task(name="privacy.build_data_export", ignore_result=True)
 def build_data_export(export_id):
-    from privacy.services import export
-
     export.build_export(export_id)
 
 
 @shared_task(name="privacy.resume_stalled_exports", ignore_result=True)
 def resume_stalled_exports():
     """Archives asked while the broker was down are handed again."""
-    from privacy.services import export
-
     return export.resume_stalled_exports()

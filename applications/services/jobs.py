@@ -12,6 +12,7 @@ from django.db.models.functions import Now
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from applications.models import StaffJob
+from qmi.celery import registered_task
 
 logger = logging.getLogger(__name__)
 
@@ -20,9 +21,9 @@ STALLED_AFTER = timedelta(minutes=10)
 
 
 def _task_for(job):
-    from applications.tasks import export_table_task, publish_results_task
-
-    return publish_results_task if job.kind == StaffJob.Kind.PUBLICATION else export_table_task
+    if job.kind == StaffJob.Kind.PUBLICATION:
+        return registered_task("applications.publish_results")
+    return registered_task("applications.export_table")
 
 
 def enqueue(job):

@@ -10,13 +10,14 @@ a worker is still sending.
 
 import logging
 import time
+from collections import Counter
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import make_msgid
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -30,6 +31,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from notifications.kinds import ALERTS, CALL_REMINDERS, attachments_builder, unsubscribe_scope
 from notifications.models import OutboxMessage
+from qmi.celery import registered_task
 from qmi.typography import typeset, typeset_html
 
 logger = logging.getLogger(__name__)
@@ -131,10 +133,9 @@ def queue_many(messages, dispatch_batch=200):
 def dispatch_many(message_ids):
     """Hand a batch of messages to one Celery task; with the broker down, the sweep
     sends them later. Never raises."""
-    from notifications.tasks import deliver_messages
-
     if time.time() < _broker_down_until:
         return False
+    deliver_messages = registered_task("notifications.deliver_messages")
     try:
         deliver_messages.delay(list(message_ids))
     except (KombuOperationalError, OSError):
@@ -166,11 +167,10 @@ def dispatch(message_id):
 
     Never raises: it runs after COMMIT, inside the request that made the change.
     """
-    from notifications.tasks import deliver_message
-
     if time.time() < _broker_down_until:
         logger.warning("Broker recently down; outbox message %s left for the sweep", message_id)
         return False
+    deliver_message = registered_task("notifications.deliver_message")
     try:
         deliver_message.delay(message_id)
     except (KombuOperationalError, OSError):
@@ -299,9 +299,13 @@ def build_email(message):
     return subject, email
 
 
-def send_now(message):
-    """Render and send a claimed message; raises on SMTP failure."""
+def send_now(message, connection=None):
+    """Render and send a claimed message, over ``connection`` when given (kept open
+    for the next message); raises on SMTP failure."""
     subject, email = build_email(message)
+    if connection is not None:
+        connection.open()  # a no-op while open; reopens after a failure closed it
+        email.connection = connection
     email.send()
     OutboxMessage.objects.filter(pk=message.pk, state=OutboxMessage.State.SENDING).update(
         state=OutboxMessage.State.SENT, sent_at=timezone.now(), subject=subject[:255], last_error=""
@@ -326,13 +330,13 @@ def mark_failed(message_id, error):
     ).update(state=OutboxMessage.State.FAILED, last_error=str(error)[:2000])
 
 
-def deliver(message_id):
+def deliver(message_id, connection=None):
     """Claim, send, record. Returns "sent", "skipped", "retry" or "failed"."""
     if not claim(message_id):
         return "skipped"
     message = OutboxMessage.objects.select_related("recipient").get(pk=message_id)
     try:
-        send_now(message)
+        send_now(message, connection)
     except OSError as error:  # SMTP and network failures (SMTPException is an OSError)
         logger.warning("Sending outbox message %s failed: %s", message_id, error)
         if message.attempts >= MAX_ATTEMPTS:
@@ -346,6 +350,30 @@ def deliver(message_id):
         mark_failed(message_id, f"{type(error).__name__}: {error}")
         return "failed"
     return "sent"
+
+
+def deliver_batch(message_ids):
+    """Deliver several messages over one SMTP connection: opening a connection for
+    each mail is what limits a worker's throughput. A failed send closes it, so the
+    next message starts on a fresh one. Returns the count of each result."""
+    results = Counter()
+    connection = get_connection()
+    try:
+        for message_id in message_ids:
+            result = deliver(message_id, connection)
+            results[result] += 1
+            if result in {"retry", "failed"}:
+                _close_quietly(connection)
+    finally:
+        _close_quietly(connection)
+    return dict(results)
+
+
+def _close_quietly(connection):
+    try:
+        connection.close()
+    except OSError:  # the server already dropped it
+        logger.warning("SMTP connection not closed cleanly", exc_info=True)
 
 
 def retry_failed(message_ids):

@@ -20,6 +20,7 @@ from django.utils.text import get_valid_filename
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from privacy.models import DataExport
+from qmi.celery import registered_task
 
 logger = logging.getLogger(__name__)
 
@@ -63,10 +64,8 @@ STALLED_AFTER = timedelta(minutes=10)
 
 def _enqueue(export_id):
     """Hand the archive to a worker; with the broker down, the resume sweep does it later."""
-    from privacy.tasks import build_data_export
-
     try:
-        build_data_export.delay(export_id)
+        registered_task("privacy.build_data_export").delay(export_id)
     except (KombuOperationalError, OSError):
         logger.warning("Broker unavailable; data export %s left for the resume sweep", export_id)
         return False

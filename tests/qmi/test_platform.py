@@ -150,3 +150,50 @@ def test_the_site_speaks_english_when_asked(client, db, settings):
         assert template.render(Context({"deadline": deadline})) == (
             "17 mars 2025 à 23 h 59 (heure de Paris)"
         )
+
+
+def test_services_look_their_tasks_up_by_name_instead_of_importing_them():
+    """Tasks modules import services; a service importing a tasks module back would
+    make the cycle that ``qmi.celery.registered_task`` exists to avoid."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for path in root.glob("*/services/**/*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            offenders += [
+                f"{path.relative_to(root)} imports {name}"
+                for name in names
+                if name.split(".")[-1] == "tasks"
+            ]
+    assert offenders == []
+    assert any(root.glob("*/services/**/*.py"))
+
+
+def test_a_task_looked_up_by_name_in_a_fresh_web_process_is_found_and_runs_eagerly():
+    """A web process has not imported any tasks module when it first enqueues."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, django; from unittest import mock; django.setup();"
+        "assert 'notifications.tasks' not in sys.modules;"
+        "from qmi.celery import registered_task;"
+        "task = registered_task('notifications.sweep_outbox');"
+        "patch = mock.patch('notifications.services.outbox.sweep', return_value=(2, 3));"
+        "patch.start(); print(task.delay().get())"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "qmi.test_settings"}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(  # noqa: S603 - fixed command
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "{'requeued': 2, 'dispatched': 3}"
