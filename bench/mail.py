@@ -6,7 +6,8 @@
 Takes N pending decision messages from the outbox (the ones publishing the
 results of the load data set queued; if there are fewer, it queues the load
 call's decision messages first, without sending them), starts an SMTP sink
-(aiosmtpd) on loopback and two Celery workers (one process each) sending to
+(aiosmtpd) on loopback and two Celery workers (two processes each, as
+docker-compose.yml runs them; --concurrency) sending to
 it, hands the N messages to the workers in batches of 200 as the publication
 does, and counts what arrives: each message exactly once (by its Message-ID,
 which is the same at every attempt), every row "sent" after one attempt.
@@ -89,6 +90,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=20000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--concurrency", type=int, default=2, help="processes per worker (docker-compose.yml: 2)"
+    )
     parser.add_argument("--timeout", type=int, default=900)
     args = parser.parse_args()
     import redis
@@ -122,7 +126,7 @@ def main():
                         "qmi",
                         "worker",
                         "-c",
-                        "1",
+                        str(args.concurrency),
                         "-n",
                         f"mail{k}@%h",
                         "-l",
@@ -153,7 +157,8 @@ def main():
     arrived = {m.split(".", 2)[0][1:] + "." + m.split(".", 2)[1] + "." for m in sink.ids if m}
     duplicates = sum(1 for n in sink.ids.values() if n > 1)
     print(
-        f"{sink.count} mails at the sink from {args.workers} workers in {elapsed:.1f} s "
+        f"{sink.count} mails at the sink from {args.workers} workers "
+        f"(concurrency {args.concurrency}) in {elapsed:.1f} s "
         f"({sink.count / max(elapsed, 0.001):.0f}/s; handing them to the broker took {dispatched:.1f} s); "
         f"load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (target: 20,000 in < 120 s)"
     )

@@ -330,43 +330,74 @@ def mark_failed(message_id, error):
     ).update(state=OutboxMessage.State.FAILED, last_error=str(error)[:2000])
 
 
-def deliver(message_id, connection=None):
+def deliver(message_id):
     """Claim, send, record. Returns "sent", "skipped", "retry" or "failed"."""
     if not claim(message_id):
         return "skipped"
-    message = OutboxMessage.objects.select_related("recipient").get(pk=message_id)
-    try:
-        send_now(message, connection)
-    except OSError as error:  # SMTP and network failures (SMTPException is an OSError)
-        logger.warning("Sending outbox message %s failed: %s", message_id, error)
-        if message.attempts >= MAX_ATTEMPTS:
-            mark_failed(message_id, error)
-            return "failed"
-        release_for_retry(message_id, error)
-        return "retry"
-    except Exception as error:
-        # Not a delivery problem (a template, the data): retrying cannot help.
-        logger.exception("Outbox message %s cannot be rendered or sent", message_id)
-        mark_failed(message_id, f"{type(error).__name__}: {error}")
-        return "failed"
-    return "sent"
+    return _send_claimed(OutboxMessage.objects.select_related("recipient").get(pk=message_id))
 
 
 def deliver_batch(message_ids):
-    """Deliver several messages over one SMTP connection: opening a connection for
-    each mail is what limits a worker's throughput. A failed send closes it, so the
-    next message starts on a fresh one. Returns the count of each result."""
-    results = Counter()
+    """Deliver several messages: claimed in one statement, read in one query, sent over
+    one SMTP connection (a connection, a claim and a read per mail are what limited a
+    worker's throughput). A failed send closes the connection, so the next message
+    starts on a fresh one. Returns the count of each result."""
+    claimed = claim_many(message_ids)
+    results = Counter(skipped=len(set(message_ids)) - len(claimed))
+    messages = (
+        OutboxMessage.objects.filter(pk__in=claimed)
+        .select_related("recipient")
+        .prefetch_related("about")
+        .order_by("pk")
+    )
     connection = get_connection()
     try:
-        for message_id in message_ids:
-            result = deliver(message_id, connection)
+        for message in messages:
+            result = _send_claimed(message, connection)
             results[result] += 1
             if result in {"retry", "failed"}:
                 _close_quietly(connection)
     finally:
         _close_quietly(connection)
-    return dict(results)
+    return {result: n for result, n in results.items() if n}
+
+
+def claim_many(message_ids):
+    """Claim the pending messages among ``message_ids`` at once; returns their ids.
+    Rows another worker holds are skipped (PostgreSQL), and SQLite's transactions
+    take the write lock when they begin, so no row is claimed twice."""
+    with transaction.atomic():
+        ids = list(
+            OutboxMessage.objects.filter(pk__in=message_ids, state=OutboxMessage.State.PENDING)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        OutboxMessage.objects.filter(pk__in=ids).update(
+            state=OutboxMessage.State.SENDING,
+            claimed_at=Now(),
+            next_attempt_at=None,
+            attempts=F("attempts") + 1,
+        )
+    return ids
+
+
+def _send_claimed(message, connection=None):
+    """Send a message this worker claimed and record the outcome."""
+    try:
+        send_now(message, connection)
+    except OSError as error:  # SMTP and network failures (SMTPException is an OSError)
+        logger.warning("Sending outbox message %s failed: %s", message.pk, error)
+        if message.attempts >= MAX_ATTEMPTS:
+            mark_failed(message.pk, error)
+            return "failed"
+        release_for_retry(message.pk, error)
+        return "retry"
+    except Exception as error:
+        # Not a delivery problem (a template, the data): retrying cannot help.
+        logger.exception("Outbox message %s cannot be rendered or sent", message.pk)
+        mark_failed(message.pk, f"{type(error).__name__}: {error}")
+        return "failed"
+    return "sent"
 
 
 def _close_quietly(connection):
