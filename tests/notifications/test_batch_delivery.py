@@ -1,6 +1,7 @@
 """A batch of outbox messages goes over one SMTP connection; a failure opens a fresh one."""
 
 import smtplib
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -98,3 +99,43 @@ def test_a_batch_run_twice_sends_nothing_more(member, call, connection_log):
     deliver_messages.apply(args=[ids]).get()
     assert deliver_messages.apply(args=[ids]).get() == {"skipped": 3}
     assert len(mail.outbox) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_four_workers_handed_the_same_batch_send_each_message_once(connection_log):
+    """Real concurrency (PostgreSQL): each worker claims what no other holds."""
+    import threading
+
+    from django.db import connection
+
+    from tests.factories import CallFactory, MembershipFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrency needs PostgreSQL (CI runs it in its PostgreSQL leg)")
+    member, call = MembershipFactory().user, CallFactory()
+    with mock.patch("notifications.services.outbox.dispatch"):  # queued, not yet handed
+        ids = [queue_for(member, call, occasion=str(n))[0].pk for n in range(40)]
+    barrier = threading.Barrier(4)
+    results, errors = [], []
+
+    def worker():
+        try:
+            barrier.wait(timeout=20)
+            results.append(deliver_messages.apply(args=[ids]).get())
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sum(result.get("sent", 0) for result in results) == 40
+    assert sorted(to for to, _ in connection_log.sent_over) == [member.email] * 40
+    assert len(mail.outbox) == 40
+    assert set(OutboxMessage.objects.values_list("state", "attempts")) == {
+        (OutboxMessage.State.SENT, 1)
+    }
