@@ -64,6 +64,11 @@ class DashboardFilterSet(django_filters.FilterSet):
         return getattr(self.form, "cleaned_data", {})
 
     @property
+    def is_filtered(self):
+        """Whether a filter narrows the rows (sorting does not)."""
+        return any(value for name, value in self.cleaned.items() if name != "sort")
+
+    @property
     def search_query(self):
         return self.cleaned.get("q") or ""
 

@@ -116,10 +116,15 @@ class Application(models.Model):
         ]
         indexes = [
             # Every staff list joins its rows to the submitted applications: with
-            # this index PostgreSQL reads their ids from the index (an index-only
-            # scan) instead of scanning every application, drafts included.
+            # this index PostgreSQL reads their ids, and the dashboard's default sort
+            # key and organisation, from the index (an index-only scan) instead of
+            # reading every application, drafts included. ``include`` is ignored by
+            # SQLite.
             models.Index(
-                fields=["id"], condition=Q(state="submitted"), name="application_submitted_idx"
+                fields=["id"],
+                include=["reference", "organisation"],
+                condition=Q(state="submitted"),
+                name="application_submitted_cover",
             ),
         ]
 

@@ -7,6 +7,7 @@ reviews in Python.
 
 from dataclasses import asdict, dataclass
 
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -259,6 +260,31 @@ def dashboard_rows(user, participation, filters):
     return DashboardFilterSet(data, participation=participation, user=user).qs
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count when the caller already knows it (the dashboard's
+    totals, without a filter), sparing a COUNT over the commune's rows."""
+
+    def __init__(self, object_list, per_page, count=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            self.count = count  # Paginator.count is a cached_property: no COUNT query
+
+
+def dashboard_page(rows, number, per_page, count=None):
+    """One page of the dashboard's ``rows``. The page's ids and ranks are found over
+    narrow rows (no long text, no organisation, no challenge), then only those rows
+    are read whole: the rank and the order need every row of the commune, the columns
+    shown only 25 of them."""
+    narrow = rows.prefetch_related(None).values_list("pk", "rank")
+    page = CountedPaginator(narrow, per_page, count=count).get_page(number)
+    ranks = dict(page.object_list)
+    whole = {row.pk: row for row in rows.filter(pk__in=ranks)}
+    page.object_list = [whole[pk] for pk in ranks]  # in the narrow query's order
+    for row in page.object_list:
+        row.rank = ranks[row.pk]  # over the commune, not over the page
+    return page
+
+
 def dashboard_totals(user, participation):
     """Counts of the whole participation, for the summary and the progress bars:
     one query over the maintained columns, no subquery per row."""
@@ -281,6 +307,8 @@ def dashboard_totals(user, participation):
         selected=Count("pk", filter=Q(decision=Decision.SELECTED)),
         waiting=Count("pk", filter=Q(decision=Decision.WAITING)),
         not_selected=Count("pk", filter=Q(decision=Decision.NOT_SELECTED)),
+        # selection.undecided_targets, counted here rather than in a pass of its own
+        undecided=Count("pk", filter=Q(decision=Decision.NONE) & in_review),
     )
     in_review = totals["in_review"] or 0
     totals["reviewed_percent"] = round(100 * totals["reviewed"] / in_review) if in_review else 0

@@ -4,7 +4,6 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import OperationalError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -76,7 +75,14 @@ def dashboard(request, participation):
 
 def _dashboard(request, participation, status=200):
     filterset = DashboardFilterSet(request.GET, participation=participation, user=request.user)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The htmx partial (filters, sorting, pages) shows no totals.
+    totals = None if request.htmx else selectors.dashboard_totals(request.user, participation)
+    page = selectors.dashboard_page(
+        filterset.qs,
+        request.GET.get("page"),
+        PAGE_SIZE,
+        count=totals["total"] if totals and not filterset.is_filtered else None,
+    )
     if filterset.search_query:
         for row in page:
             row.passage = search.passage(row, filterset.search_query)
@@ -91,7 +97,7 @@ def _dashboard(request, participation, status=200):
     if request.htmx and status == 200:
         # Filters, sorting and pages without reloading: only the results.
         return render(request, "applications/staff/_dashboard_results.html", results)
-    totals = selectors.dashboard_totals(request.user, participation)
+    totals = totals or selectors.dashboard_totals(request.user, participation)
     can_finalise_now = can_finalise(request.user, participation)
     return render(
         request,
@@ -104,7 +110,7 @@ def _dashboard(request, participation, status=200):
             **reading_context.dashboard_context(request, participation, can_finalise_now),
             "call_still_open": selection.call_still_open_message(participation.call),
             "finalise_refusal": selection.finalise_refusal(participation, totals["selected"]),
-            "undecided_count": selection.undecided_targets(participation).count(),
+            "undecided_count": totals["undecided"],
             "can_reopen": can_reopen(request.user, participation),
             **_assignment_panels(request.user, participation, results["can_assign"]),
         },

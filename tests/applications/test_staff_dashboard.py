@@ -135,3 +135,25 @@ def test_query_count_is_the_same_with_1_and_50(client, django_assert_max_num_que
     one = _count_queries(client, World(), django_assert_max_num_queries, 1, QUERY_BOUND)
     fifty = _count_queries(client, World(), django_assert_max_num_queries, 50, QUERY_BOUND)
     assert one == fifty
+
+
+def test_ranks_on_a_later_page_continue_the_first_pages_and_the_counts_match(client, world):
+    """The page's rows are read whole after their ids and ranks are found over every
+    row of the commune: page 2 starts at rank 26, not 1."""
+    targets = [world.application(world.a) for _ in range(27)]
+    for score, target in enumerate(targets):
+        world.submitted_review(target, world.reviewer_a, [score % 6, score % 5])
+    client.force_login(world.manager_a)
+    url = reverse("staff:dashboard", args=[world.a.pk])
+    every = list(dashboard_rows(world.manager_a, world.a, DashboardFilters()))
+
+    first, second = (client.get(url, {"page": n}).context["page"] for n in (1, 2))
+    assert [r.pk for r in first] + [r.pk for r in second] == [r.pk for r in every]
+    assert [r.rank for r in first] + [r.rank for r in second] == [r.rank for r in every]
+    assert second[0].rank > 1
+    assert first.paginator.count == 27 == dashboard_totals(world.manager_a, world.a)["total"]
+    filtered = client.get(url, {"decision": "selected"}).context["page"]
+    assert (
+        filtered.paginator.count
+        == ApplicationTarget.objects.filter(participation=world.a, decision="selected").count()
+    )
