@@ -38,6 +38,9 @@ _THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
 _UNIT = re.compile(r"(?<=\d) (?=(?:€|%|h|min|Mo|Ko|Go|km|m²|ha)(?!\w))")
 _HOUR = re.compile(r"(?<=\d) h (?=\d)")
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+# What any rule above needs: most texts of a page (labels, names) have none of it,
+# and one search is cheaper than nine substitutions.
+_NEEDS_WORK = re.compile(r"[':;?!«»0-9]|(?:de|que) ", re.IGNORECASE)
 
 
 def is_french(language=None):
@@ -63,7 +66,7 @@ def elide(word, following, language=None):
 
 def typeset(text, language=None):
     """French typesetting of a plain text (unchanged in any other language)."""
-    if not text or not is_french(language):
+    if not text or not is_french(language) or not _NEEDS_WORK.search(text):
         return text
     text = _APOSTROPHE.sub(APOSTROPHE, text)
     text = _ELISION.sub(_elided_match, text)
@@ -121,6 +124,12 @@ def typeset_html(html, language=None):
                     raw_until = None
                 if name not in _INLINE:
                     pending = None
+            out.append(part)
+        elif raw_until is None and part.isspace():
+            # Between two tags: nothing to typeset (the rules need a word, a digit or
+            # a sign), but a following ":" may still make this space non-breaking.
+            pending = len(out) if part.endswith(" ") else None
+            typeset_parts.add(len(out))
             out.append(part)
         elif raw_until is None:
             text = _typeset_escaped(part)
