@@ -9,6 +9,7 @@ is done, the run ends.
 import itertools
 import json
 import os
+import random
 import re
 from http.cookiejar import DefaultCookiePolicy
 
@@ -29,6 +30,15 @@ PROJECT = {
     "maturity": "prototype",
 }
 VERSION = re.compile(r'name="version" value="(\d+)"')
+# Seconds between two actions of a candidate (QMI_RUSH_PACE; each pause drawn between
+# half and one and a half times it). The page autosaves 2 s after the last keystroke,
+# so a person typing, reading and ticking boxes acts every few seconds at most;
+# 0.5 is a burst no person produces (every candidate's 9 requests in about 5 s).
+PACE = float(os.environ.get("QMI_RUSH_PACE", "0.5"))
+
+
+def think():
+    gevent.sleep(random.uniform(PACE / 2, PACE * 1.5))  # noqa: S311 - not cryptographic
 
 
 # gunicorn serves plain HTTP here, as behind a TLS-terminating proxy: the client sends
@@ -42,7 +52,11 @@ class Candidate(HttpUser):
 
     def on_start(self):
         index = next(NEXT)
-        self.email, self.pk, session = CANDIDATES[index % len(CANDIDATES)]
+        if index >= len(CANDIDATES):
+            # locust replaces the candidates who are done while it is still spawning:
+            # each draft is one person's, and goes through the journey once.
+            raise StopUser
+        self.email, self.pk, session = CANDIDATES[index]
         # Each candidate from an address of their own, as the proxy in front reports it
         # (rush.py runs gunicorn with API_NUM_PROXIES=1): the log-in rate limits are per
         # visitor, not one bucket for everybody behind the proxy.
@@ -95,6 +109,7 @@ class Candidate(HttpUser):
         page = self.client.get(step, name="step: projet")
         version = int(VERSION.search(page.text).group(1))
         for k in range(3):
+            think()
             saved = self._post(
                 step,
                 {**PROJECT, "title": f"Projet rush {self.pk} v{k}", "version": version},
@@ -103,12 +118,13 @@ class Candidate(HttpUser):
                 **{"X-Autosave": "1"},
             )
             version = saved.json().get("version", version) if saved.status_code == 200 else version
-            gevent.sleep(0.5)
+            think()
         self._post(
             step,
             {**PROJECT, "title": f"Projet rush {self.pk}", "version": version, "go": "next"},
             "save step",
         )
+        think()
         last = f"/candidatures/{self.pk}/etapes/validation/"
         page = self.client.get(last, name="step: validation")
         version = int(VERSION.search(page.text).group(1))
@@ -116,9 +132,11 @@ class Candidate(HttpUser):
         # A double click: two submissions of the same form at once. One is recorded; the
         # other is told the application is already submitted (a redirect) or that it was
         # saved meanwhile (409), never a second submission.
+        think()
         clicks = [
             gevent.spawn(self._post, last, data, "submit (double click)", (200, 302, 409))
             for _ in range(2)
         ]
         gevent.joinall(clicks)
+        think()
         self.client.get(f"/candidatures/{self.pk}/recepisse/", name="receipt")

@@ -8,7 +8,8 @@ one owner each; the rules and the privacy policy not yet accepted), starts
 gunicorn (2 sync workers, 60 s timeout, DEBUG off, as in the Dockerfile; no
 Celery worker: the receipts are counted in the outbox), and runs locust headless with N concurrent candidates: each logs
 in, opens the project step, autosaves three times, saves, opens the last step
-and submits twice at once (a double click), then reads the receipt. Afterwards
+and submits twice at once (a double click), then reads the receipt, with --pace
+seconds between two actions (0.5 by default: a burst; 10: people typing). Afterwards
 the database is counted: every application submitted exactly once (one
 reference each, references 1..N with no gap or duplicate, one revision and one
 receipt message per submission), no request answered 5xx. Needs PostgreSQL and
@@ -144,6 +145,12 @@ def main():
     parser.add_argument("--spawn-rate", type=int, default=20, help="candidates arriving per second")
     parser.add_argument("--seconds", type=int, default=240, help="longest run")
     parser.add_argument(
+        "--pace",
+        type=float,
+        default=0.5,
+        help="seconds between a candidate's actions (0.5: a burst; 10: people typing)",
+    )
+    parser.add_argument(
         "--logged-in",
         action="store_true",
         help="candidates logged in before the rush (a session each): no log-in in the run",
@@ -210,14 +217,14 @@ def main():
                 "--only-summary",
             ],
             cwd=ROOT,
-            env={**env, "QMI_RUSH_CANDIDATES": str(candidates)},
+            env={**env, "QMI_RUSH_CANDIDATES": str(candidates), "QMI_RUSH_PACE": str(args.pace)},
             check=False,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
         elapsed = time.perf_counter() - started
         print(
-            f"rush: {args.candidates} candidates in {elapsed:.0f} s, load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+            f"rush: {args.candidates} candidates, {args.pace} s between actions, in {elapsed:.0f} s, load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
         )
     finally:
         stop(web)

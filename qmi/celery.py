@@ -18,8 +18,8 @@ def registered_task(name):
     ``app.send_task`` would not."""
     if name not in app.tasks:
         # Outside a worker the tasks modules are imported on first need (a worker
-        # imports them at start): autodiscovery runs on this signal.
-        app.loader.import_default_modules()
+        # imports them at start), without the worker's start-up model checks.
+        app.autodiscover_tasks(force=True)
     return app.tasks[name]
 
 

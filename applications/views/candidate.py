@@ -335,10 +335,7 @@ def start(request, call_slug):
         messages.info(request, _("Créez d'abord votre organisation pour candidater."))
         return redirect(f"{reverse('applications:organisation_create')}?next={here}")
     existing = list(
-        Application.objects.visible_to(request.user)
-        .of_member(request.user)
-        .filter(call=call)
-        .select_related("organisation")
+        Application.objects.of_member(request.user).filter(call=call).select_related("organisation")
     )
     form = StartApplicationForm(
         request.POST if request.method == "POST" else None, organisations=member_organisations
