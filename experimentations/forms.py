@@ -8,7 +8,7 @@ from accounts.models import User
 from calls.forms import DateInput, DateTimeInput
 from experimentations.models import Milestone, Outcome, Pilot, Survey, SurveyAnswer
 from experimentations.models.pilot import Continuation
-from qmi.forms import ModelChoiceField
+from qmi.forms import ModelChoiceField, MultipleFileField
 
 
 class PilotForm(forms.ModelForm):
@@ -76,23 +76,6 @@ class MilestoneForm(forms.ModelForm):
             "done_on": DateInput(),
             "note": forms.Textarea(attrs={"rows": 3}),
         }
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx"})
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
-        return [super().clean(data, initial)] if data else []
 
 
 class ReportForm(forms.Form):

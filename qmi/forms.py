@@ -4,6 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 MAX_ID = 2**63 - 1  # the largest primary key any supported database stores
+# What the browser's file picker offers; the content itself is checked on upload
+# (applications.services.attachments.validate_upload).
+ACCEPTED_FILES = ".pdf,.png,.jpg,.jpeg,.docx,.xlsx"
 
 
 def parse_id(value):
@@ -51,3 +54,21 @@ class EmailField(forms.EmailField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", EMAIL_MAX_LENGTH)
         super().__init__(**kwargs)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (answers to questions, pilot reports): a list, empty
+    when none was chosen."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPTED_FILES}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []

@@ -251,7 +251,7 @@ class AttachmentForm(forms.Form):
         help_text=_(
             "PDF, PNG, JPEG, DOCX ou XLSX, 10 Mo au plus. La présentation doit être un PDF."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx"}),
+        widget=forms.ClearableFileInput(attrs={"accept": qmi_forms.ACCEPTED_FILES}),
     )
 
     def __init__(self, *args, call=None, **kwargs):
