@@ -33,6 +33,7 @@ from django.shortcuts import get_object_or_404
 from accounts.roles import roles_of
 from applications.models import Application, ApplicationTarget, OrganisationMembership, Review
 from applications.permissions.staff import scores_always_visible
+from applications.selectors.search import APPLICATION_TEXT_FIELDS, TARGET_TEXT_FIELDS
 from applications.services.scores import computed_score
 from calls.models import Call, Challenge, Participation
 
@@ -208,24 +209,14 @@ class DashboardFilters:
 # window over every row of the commune and PostgreSQL sorts whole rows for it (60 MB
 # spilled to disk for 43,000 rows at 100,000 applications; bench/RESULTS.md).
 DASHBOARD_DEFERRED = [
+    # The texts the search reads, but the reference and the title the table shows.
     *(
         f"application__{name}"
-        for name in (
-            "summary",
-            "solution",
-            "novelty",
-            "impact",
-            "impact_measurement",
-            "team",
-            "budget_funding",
-            "budget_ask",
-        )
+        for name in APPLICATION_TEXT_FIELDS
+        if name not in {"reference", "title"}
     ),
     "application__organisation__address",
-    "experiment_what",
-    "experiment_where",
-    "experiment_ask",
-    "experiment_users",
+    *TARGET_TEXT_FIELDS,
     "eligibility_reason",
     "decision_motivation",
     "search_folded",
