@@ -4,14 +4,13 @@ An answer is written beside the application, never into it: no field, file,
 version or revision of the submitted application changes.
 """
 
-import hashlib
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from applications.services.attachments import sha256_of, validate_uploads
 from calls.models import Participation
 from questions.models import (
     ANSWER_MAX_LENGTH,
@@ -77,8 +76,6 @@ def ask(*, user, target, body):
 
 def validate_files(files):
     """Every file checked by content like the application's files, before anything is written."""
-    from applications.services.attachments import validate_uploads
-
     files = list(files)
     if len(files) > MAX_ATTACHMENTS:
         raise ValidationError(
@@ -107,16 +104,12 @@ def answer(*, user, question, body, files=()):
         reply._history_user = user
         reply.save()
         for uploaded, content_type, name in checked:
-            digest = hashlib.sha256()
-            for chunk in uploaded.chunks():
-                digest.update(chunk)
-            uploaded.seek(0)
             attachment = AnswerAttachment(
                 answer=reply,
                 original_name=name,
                 content_type=content_type,
                 size=uploaded.size,
-                sha256=digest.hexdigest(),
+                sha256=sha256_of(uploaded),
             )
             attachment.file.save(name, uploaded, save=False)
             attachment.save()

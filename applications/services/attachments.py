@@ -134,15 +134,21 @@ def validate_uploads(files, field="files"):
     return checked
 
 
+def sha256_of(uploaded):
+    """The hex SHA-256 of an uploaded file, read by chunks and rewound for storing."""
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return digest.hexdigest()
+
+
 def add_attachment(*, application, user, uploaded, kind, document_type=None, expected_version=None):
     """Store a checked file; ``document_type``: the call's document it provides, if any."""
     if document_type is not None and document_type.call_id != application.call_id:
         raise ValidationError({"kind": _("Cette pièce n'est pas demandée par cet appel.")})
     content_type, name = validate_upload(uploaded, kind)
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
+    digest = sha256_of(uploaded)
     with transaction.atomic():
         locked = lock_for_edit(
             application=application, user=user, expected_version=expected_version
@@ -158,7 +164,7 @@ def add_attachment(*, application, user, uploaded, kind, document_type=None, exp
             original_name=name,
             content_type=content_type,
             size=uploaded.size,
-            sha256=digest.hexdigest(),
+            sha256=digest,
             uploaded_by=user,
         )
         attachment.file.save(name, uploaded, save=False)

@@ -1,7 +1,5 @@
 """Progress reports: filed by the laureate with private attachments; notices on arrival."""
 
-import hashlib
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -9,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.services.attachments import validate_uploads
+from applications.services.attachments import sha256_of, validate_uploads
 from communes.models import TeamMembership
 from experimentations.models import Report, ReportAttachment
 from experimentations.permissions import can_file_report
@@ -46,16 +44,12 @@ def file_report(*, user, report, text, files=()):
             locked.submitted_by = user
         locked.save()
         for uploaded, content_type, name in checked:
-            digest = hashlib.sha256()
-            for chunk in uploaded.chunks():
-                digest.update(chunk)
-            uploaded.seek(0)
             attachment = ReportAttachment(
                 report=locked,
                 original_name=name,
                 content_type=content_type,
                 size=uploaded.size,
-                sha256=digest.hexdigest(),
+                sha256=sha256_of(uploaded),
                 uploaded_by=user,
             )
             attachment.file.save(name, uploaded, save=False)
