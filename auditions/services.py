@@ -200,7 +200,7 @@ def decline(*, user, entry, reason=""):
 def _queue_booking_mails(booking, kind, occasion):
     """The confirmation or the reminder of a booking to the company's members, each
     with the audition as a calendar file (built when the mail is sent)."""
-    from notifications.services import queue_message
+    from notifications.services import queue_for_each
 
     slot = booking.slot
     application = booking.entry.target.application
@@ -216,13 +216,9 @@ def _queue_booking_mails(booking, kind, occasion):
         "video_url": slot.video_url,
         "url": site_url("applications:detail", pk=application.pk),
     }
-    queued = 0
-    for member in _members(application):
-        _message, created = queue_message(
-            recipient=member, kind=kind, about=booking, occasion=occasion, context=context
-        )
-        queued += created
-    return queued
+    return queue_for_each(
+        _members(application), kind=kind, about=booking, occasion=occasion, context=context
+    )
 
 
 def queue_audition_reminders(now=None):

@@ -136,24 +136,21 @@ def _context(target, url):
 
 def queue_question_notices(question):
     from applications.models import OrganisationMembership
-    from notifications.services import queue_message
+    from notifications.services import queue_for_each
 
     target = question.target
     url = settings.SITE_URL + reverse("questions:detail", kwargs={"pk": question.pk})
     context = _context(target, url)
-    queued = 0
-    for membership in OrganisationMembership.objects.filter(
+    members = OrganisationMembership.objects.filter(
         organisation_id=target.application.organisation_id, user__is_active=True
-    ).select_related("user"):
-        _message, created = queue_message(
-            recipient=membership.user,
-            kind=QUESTION_ASKED,
-            about=question,
-            occasion="asked",
-            context=context,
-        )
-        queued += created
-    return queued
+    ).select_related("user")
+    return queue_for_each(
+        (membership.user for membership in members),
+        kind=QUESTION_ASKED,
+        about=question,
+        occasion="asked",
+        context=context,
+    )
 
 
 def queue_answer_notices(reply):
@@ -161,7 +158,7 @@ def queue_answer_notices(reply):
     (they answered, or were told as members)."""
     from applications.models import OrganisationMembership
     from communes.models import TeamMembership
-    from notifications.services import queue_message
+    from notifications.services import queue_for_each
 
     target = reply.question.target
     url = settings.SITE_URL + reverse("staff:application", kwargs={"target_id": target.pk})
@@ -169,23 +166,20 @@ def queue_answer_notices(reply):
     applicants = OrganisationMembership.objects.filter(
         organisation_id=target.application.organisation_id
     ).values("user_id")
-    queued = 0
-    for membership in (
+    team = (
         TeamMembership.objects.filter(
             commune_id=target.participation.commune_id, user__is_active=True
         )
         .exclude(user_id__in=applicants)
         .select_related("user")
-    ):
-        _message, created = queue_message(
-            recipient=membership.user,
-            kind=QUESTION_ANSWERED,
-            about=reply,
-            occasion="answered",
-            context=context,
-        )
-        queued += created
-    return queued
+    )
+    return queue_for_each(
+        (membership.user for membership in team),
+        kind=QUESTION_ANSWERED,
+        about=reply,
+        occasion="answered",
+        context=context,
+    )
 
 
 # Retention ----------------------------------------------------------------------------

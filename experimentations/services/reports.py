@@ -70,7 +70,7 @@ def delete_report_attachment(*, user, attachment):
 
 def queue_report_notices(pilot, report):
     """ "A report arrived" to the pilot's officer and the commune's team, once each."""
-    from notifications.services import queue_message
+    from notifications.services import queue_for_each
 
     recipients = {}
     if pilot.officer_id:
@@ -87,12 +87,10 @@ def queue_report_notices(pilot, report):
         "url": settings.SITE_URL
         + reverse("experimentations:report", kwargs={"pk": pilot.pk, "report_pk": report.pk}),
     }
-    queued = 0
-    for user in recipients.values():
-        if not user.is_active:
-            continue
-        _message, created = queue_message(
-            recipient=user, kind=REPORT_FILED, about=report, occasion="filed", context=context
-        )
-        queued += created
-    return queued
+    return queue_for_each(
+        (user for user in recipients.values() if user.is_active),
+        kind=REPORT_FILED,
+        about=report,
+        occasion="filed",
+        context=context,
+    )

@@ -70,7 +70,7 @@ def _people(recipient):
 
 
 def _queue(recipient, kind, occasion, survey):
-    from notifications.services import queue_message
+    from notifications.services import queue_for_each
 
     context = {
         "survey_title": survey.title,
@@ -79,13 +79,9 @@ def _queue(recipient, kind, occasion, survey):
         "closes_at": survey.closes_at.isoformat(),
         "url": answer_url(recipient),
     }
-    queued = 0
-    for person in _people(recipient):
-        _message, created = queue_message(
-            recipient=person, kind=kind, about=recipient, occasion=occasion, context=context
-        )
-        queued += created
-    return queued
+    return queue_for_each(
+        _people(recipient), kind=kind, about=recipient, occasion=occasion, context=context
+    )
 
 
 def send_survey(*, user, survey, now=None):

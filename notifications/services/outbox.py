@@ -91,6 +91,12 @@ def queue_message(*, recipient, kind, about, occasion="", context=None, email=No
     return message, True
 
 
+def queue_for_each(recipients, **message):
+    """The same message (``queue_message``'s other arguments) to each of ``recipients``,
+    once each; returns how many were queued now rather than before."""
+    return sum(queue_message(recipient=user, **message)[1] for user in recipients)
+
+
 def queue_many(messages, dispatch_batch=200):
     """Write many outbox rows at once (unsaved ``OutboxMessage`` objects of one kind
     and content type): one query finds the keys already queued, one bulk INSERT
