@@ -13,7 +13,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from applications.forms.staff import apply_service_errors
 from applications.selectors import staff as staff_selectors
 from applications.views.staff import staff_required
 from auditions import ics, selectors, services
@@ -25,6 +24,7 @@ from auditions.permissions import (
     can_shortlist,
     can_view_auditions,
 )
+from qmi.forms import apply_service_errors
 from qmi.permissions import logged_in, rule
 
 # -- commune teams -----------------------------------------------------------------

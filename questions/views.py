@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from qmi.forms import apply_service_errors
 from qmi.permissions import rule, scoped
 from questions import selectors, services
 from questions.forms import AnswerForm, QuestionForm, answer_prefix
@@ -29,14 +30,6 @@ BUSY = gettext_lazy(
     "La plateforme enregistrait une autre modification au même instant : rien n'a été "
     "enregistré, envoyez à nouveau."
 )
-
-
-def _service_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _team_page(request, target, form=None, status=200):
@@ -70,7 +63,7 @@ def ask(request, target):
         try:
             services.ask(user=request.user, target=target, body=form.cleaned_data["body"])
         except ValidationError as error:
-            _service_errors(form, error)
+            apply_service_errors(form, error)
         except OperationalError:
             form.add_error(None, str(BUSY))
             return _team_page(request, target, form, status=409)
@@ -142,7 +135,7 @@ def answer(request, question):
                 files=form.cleaned_data["files"],
             )
         except ValidationError as error:
-            _service_errors(form, error)
+            apply_service_errors(form, error)
         except OperationalError:
             form.add_error(None, str(BUSY))
             return _detail(request, question, form, status=409)

@@ -100,15 +100,6 @@ class NoteForm(forms.Form):
     )
 
 
-def apply_service_errors(form, error):
-    """Put a service's ValidationError next to the fields it names."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 class ReviewDeadlineForm(forms.Form):
     deadline = forms.DateTimeField(
         label=_("Date limite des évaluations (heure de Paris)"),

@@ -33,7 +33,7 @@ from applications.services import drafting, organisations, receipts, submission
 from calls.models import Call
 from qmi.dates import paris_datetime
 from qmi.files import private_file_response
-from qmi.forms import parse_id
+from qmi.forms import apply_service_errors, parse_id
 from qmi.permissions import logged_in, rule
 from qmi.ratelimits import TOO_MANY_MAILS, allow_mail_to_unconfirmed
 
@@ -630,10 +630,7 @@ def attachment_upload(request, pk):
                 document_type=form.cleaned_data["document_type"],
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                form.add_error(None, error)
-            else:
-                form.add_error(None, error.messages)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Fichier ajouté."))
             return redirect("applications:step", pk=application.pk, step="pieces")

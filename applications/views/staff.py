@@ -20,7 +20,6 @@ from applications.forms.staff import (
     ReviewDeadlineForm,
     ReviewForm,
     ScreeningForm,
-    apply_service_errors,
 )
 from applications.models import StaffJob
 from applications.permissions.staff import (
@@ -45,6 +44,7 @@ from applications.selectors import staff as selectors
 from applications.services import assignments, exports, review, screening, selection
 from applications.views import reading_context
 from qmi.files import private_file_response
+from qmi.forms import apply_service_errors
 from qmi.permissions import rule, scoped
 
 PAGE_SIZE = 25
