@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qmi.settings")
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789")
@@ -30,20 +31,8 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 # The load data set's staff have no second factor: pages, not the MFA flow, are measured.
 os.environ.setdefault("QMI_MFA_REQUIRED", "0")
 
-QUERIES = [
-    "",
-    "?sort=score",
-    "?sort=reference",
-    "?sort=-organisation",
-    "?sort=-reviews",
-    "?sort=decision",
-    "?page=40",
-    "?page=last",
-    "?eligibility=eligible",
-    "?reviewed_by_me=no",
-    "?decision=selected",
-    "?q=Projet+123",
-]
+from dashboard_queries import DASHBOARD_QUERIES  # noqa: E402 - after the path above
+
 WATCHED = ("applications_application", "applications_applicationtarget", "applications_review")
 
 
@@ -84,7 +73,7 @@ def main():
     for who, user in people.items():
         client = Client()
         client.force_login(user)
-        for query in QUERIES:
+        for query in DASHBOARD_QUERIES:
             url = f"/equipe/tableau/{participation.pk}/{query}"
             times = []
             for _ in range(args.repeat):

@@ -9,26 +9,13 @@ import random
 import re
 from http.cookiejar import DefaultCookiePolicy
 
+from dashboard_queries import DASHBOARD_QUERIES  # locust puts this folder on the path
 from locust import HttpUser, between, task
 
 PARTICIPATION = os.environ.get("QMI_BENCH_PARTICIPATION", "1")
 CALL_SLUG = os.environ.get("QMI_BENCH_CALL_SLUG", "charge-ouvert-qmi91")
 TARGETS = [int(t) for t in os.environ.get("QMI_BENCH_TARGETS", "").split(",") if t]
 PASSWORD = "qmi-load-2025"  # noqa: S105 - the load data set's logins
-DASHBOARD_QUERIES = [
-    "",
-    "?sort=score",
-    "?sort=reference",
-    "?sort=-organisation",
-    "?sort=-reviews",
-    "?sort=decision",
-    "?page=40",
-    "?page=last",
-    "?eligibility=eligible",
-    "?reviewed_by_me=no",
-    "?decision=selected",
-    "?q=Projet+123",
-]
 
 
 # gunicorn serves plain HTTP here, as behind a TLS-terminating proxy: say so, and let
