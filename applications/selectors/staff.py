@@ -1,8 +1,8 @@
 """Reads of the staff side: dashboards, application pages, results, decisions.
 
 Scores and review counts are maintained on each row (applications.services.scores);
-ranks are computed by the database (a window function); nothing here loops over
-reviews in Python.
+a page's ranks are counted by the database through the (commune, score) index;
+nothing here loops over reviews in Python.
 """
 
 from dataclasses import asdict, dataclass
@@ -18,6 +18,7 @@ from django.db.models import (
     F,
     FilteredRelation,
     FloatField,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -68,7 +69,7 @@ def staff_targets(user):
     roles = roles_of(user)
     if not (roles.is_metropolis_admin or roles.is_commune_staff):
         return ApplicationTarget.objects.none()
-    targets = ApplicationTarget.objects.filter(application__state=Application.State.SUBMITTED)
+    targets = ApplicationTarget.objects.filter(submitted=True)
     if roles.is_metropolis_admin:
         return targets
     return targets.filter(
@@ -91,9 +92,7 @@ def staff_participations(user, counts=True):
     # Counted by a subquery per participation: a COUNT(DISTINCT) over the joined
     # rows grouped by the participation's full row sorted 43,000 wide rows to disk
     # for one commune at 100,000 applications (bench/RESULTS.md).
-    submitted = ApplicationTarget.objects.filter(
-        participation=OuterRef("pk"), application__state=Application.State.SUBMITTED
-    )
+    submitted = ApplicationTarget.objects.filter(participation=OuterRef("pk"), submitted=True)
     return participations.annotate(
         application_count=_count(submitted),
         selected_count=_count(submitted.filter(decision=Decision.SELECTED)),
@@ -123,11 +122,15 @@ def _visibility_condition(user, participation):
 
 
 def _member_of_applicant(user):
-    """Membership of the applicant organisation: a conflict of interest, always."""
-    return Exists(
-        OrganisationMembership.objects.filter(
-            user=user, organisation_id=OuterRef("application__organisation_id")
-        )
+    """Membership of the applicant organisation: a conflict of interest, always.
+    The user's own applications are one uncorrelated subquery (read once), so the
+    commune's rows are not joined to the applications for it."""
+    return Q(
+        application_id__in=Application.objects.filter(
+            organisation__in=OrganisationMembership.objects.filter(user=user).values(
+                "organisation_id"
+            )
+        ).values("pk")
     )
 
 
@@ -140,7 +143,7 @@ def _my_conflict(user):
                 )
             )
         )
-        | Q(_member_of_applicant(user)),
+        | _member_of_applicant(user),
         output_field=BooleanField(),
     )
 
@@ -154,7 +157,7 @@ def _with_my_review(rows, user):
         my_review_state=F("my_review__state"),
         my_conflict=Case(
             When(
-                Q(my_review__conflict_of_interest=True) | Q(_member_of_applicant(user)),
+                Q(my_review__conflict_of_interest=True) | _member_of_applicant(user),
                 then=Value(True),
             ),
             default=Value(False),
@@ -165,7 +168,8 @@ def _with_my_review(rows, user):
 
 def scored_targets(user, participation, criteria=()):
     """The participation's rows with the maintained review count and score, my
-    review, the score I may see and its rank."""
+    review and the score I may see (``ranked`` adds its rank over every row,
+    ``rank_rows`` the rank of a few rows)."""
     rows = _with_my_review(
         staff_targets(user)
         .filter(participation=participation)
@@ -177,7 +181,6 @@ def scored_targets(user, participation, criteria=()):
         visible_score=Case(
             When(visible, then=F("score")), default=Value(None), output_field=FloatField()
         ),
-        rank=Window(Rank(), order_by=F("visible_score").desc(nulls_last=True)),
     )
     for criterion in criteria:
         rows = rows.annotate(
@@ -190,6 +193,61 @@ def scored_targets(user, participation, criteria=()):
             }
         )
     return rows
+
+
+def ranked(rows):
+    """``scored_targets`` rows with their rank by the score the viewer may see, over
+    every row (a window: for exports, which read every row anyway)."""
+    return rows.annotate(rank=Window(Rank(), order_by=F("visible_score").desc(nulls_last=True)))
+
+
+def rank_rows(user, participation, rows):
+    """Set ``rank`` on a few rows (a page): one plus the number of the commune's rows
+    whose visible score is higher, whatever the filters; a row whose score is hidden
+    gets no rank. Counted in one pass for the page's distinct scores, instead of
+    ranking every row of the commune at each request."""
+    scores = sorted({row.visible_score for row in rows if row.visible_score is not None})
+    higher = _count_higher(user, participation, scores[::-1]) if scores else {}
+    for row in rows:
+        score = row.visible_score
+        row.rank = None if score is None else 1 + higher[score]
+    return rows
+
+
+def _count_higher(user, participation, scores):
+    """{score: number of rows whose visible score is higher}, ``scores`` descending."""
+    visible = (
+        scored_targets(user, participation)
+        .filter(_visibility_condition(user, participation), score__isnull=False)
+        .order_by()
+    )
+    if connection.vendor != "postgresql":
+        counts = visible.aggregate(
+            **{f"above_{i}": Count("pk", filter=Q(score__gt=s)) for i, s in enumerate(scores)}
+        )
+        return {score: counts[f"above_{i}"] for i, score in enumerate(scores)}
+    # One binary search per row: width_bucket(-x, [-s0, -s1, ...]) is the number of
+    # the page's scores at or above x, so x is higher than s_i exactly when it is at
+    # most i. A single GROUP BY over the index, whatever the number of scores.
+    from django.contrib.postgres.fields import ArrayField
+
+    bucket = Func(
+        -F("score"),
+        Value([-score for score in scores], output_field=ArrayField(FloatField())),
+        function="width_bucket",
+        output_field=IntegerField(),
+    )
+    per_bucket = dict(
+        visible.annotate(bucket=bucket)
+        .values("bucket")
+        .annotate(n=Count("pk"))
+        .values_list("bucket", "n")
+    )
+    higher, running = {}, 0
+    for index, score in enumerate(scores):
+        running += per_bucket.get(index, 0)
+        higher[score] = running
+    return higher
 
 
 @dataclass
@@ -261,18 +319,16 @@ class CountedPaginator(Paginator):
             self.count = count  # Paginator.count is a cached_property: no COUNT query
 
 
-def dashboard_page(rows, number, per_page, count=None):
-    """One page of the dashboard's ``rows``. The page's ids and ranks are found over
-    narrow rows (no long text, no organisation, no challenge), then only those rows
-    are read whole: the rank and the order need every row of the commune, the columns
-    shown only 25 of them."""
-    narrow = rows.prefetch_related(None).values_list("pk", "rank")
+def dashboard_page(user, participation, rows, number, per_page, count=None):
+    """One page of the dashboard's ``rows``. The page's ids are found over narrow rows
+    (no long text, no organisation, no challenge), then only those rows are read
+    whole and ranked: the order needs every row of the commune, the columns shown
+    only 25 of them."""
+    narrow = rows.prefetch_related(None).values_list("pk", flat=True)
     page = CountedPaginator(narrow, per_page, count=count).get_page(number)
-    ranks = dict(page.object_list)
-    whole = {row.pk: row for row in rows.filter(pk__in=ranks)}
-    page.object_list = [whole[pk] for pk in ranks]  # in the narrow query's order
-    for row in page.object_list:
-        row.rank = ranks[row.pk]  # over the commune, not over the page
+    ids = list(page.object_list)
+    whole = {row.pk: row for row in rows.filter(pk__in=ids)}
+    page.object_list = rank_rows(user, participation, [whole[pk] for pk in ids])
     return page
 
 

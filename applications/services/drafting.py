@@ -291,6 +291,8 @@ def set_targets(application, participations, now):
             else:
                 target.delete()
     ApplicationTarget.objects.bulk_create(
-        ApplicationTarget(application=application, participation_id=pk)
+        ApplicationTarget(
+            application=application, participation_id=pk, submitted=application.is_submitted
+        )
         for pk in chosen - set(existing)
     )

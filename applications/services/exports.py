@@ -20,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from applications.models import StaffJob
-from applications.selectors.staff import scored_targets
+from applications.selectors.staff import ranked, scored_targets
 from applications.services import jobs
 from calls.models import Challenge, Criterion
 
@@ -70,7 +70,7 @@ def iter_export_rows(user, participations, chunk_size=CHUNK_SIZE):
     for participation in participations:
         own = [c for c in criteria if c.call_id == participation.call_id]
         targets = (
-            with_jury(scored_targets(user, participation, criteria=own))
+            with_jury(ranked(scored_targets(user, participation, criteria=own)))
             .select_related("participation__commune")
             .prefetch_related(
                 Prefetch(

@@ -78,6 +78,8 @@ def _dashboard(request, participation, status=200):
     # The htmx partial (filters, sorting, pages) shows no totals.
     totals = None if request.htmx else selectors.dashboard_totals(request.user, participation)
     page = selectors.dashboard_page(
+        request.user,
+        participation,
         filterset.qs,
         request.GET.get("page"),
         PAGE_SIZE,

@@ -4,9 +4,16 @@ import pytest
 from django.urls import reverse
 
 from applications.models import ApplicationTarget, Review
-from applications.selectors.staff import DashboardFilters, dashboard_rows, dashboard_totals
+from applications.selectors.staff import (
+    DashboardFilters,
+    dashboard_rows,
+    dashboard_totals,
+    rank_rows,
+    ranked,
+    scored_targets,
+)
 from tests.applications.staff_helpers import World
-from tests.factories import ChallengeFactory
+from tests.factories import ChallengeFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +41,7 @@ def test_ranking_by_score(world):
     world.submitted_review(high, world.reviewer_a, [5, 4])
     rows = list(dashboard_rows(world.manager_a, world.a, DashboardFilters(sort="-score")))
     assert [r.pk for r in rows] == [high.pk, low.pk, none.pk]
-    assert [r.rank for r in rows[:2]] == [1, 2]
+    assert [r.rank for r in rank_rows(world.manager_a, world.a, rows)] == [1, 2, None]
     rows = list(dashboard_rows(world.manager_a, world.a, DashboardFilters(sort="score")))
     assert [r.pk for r in rows][:2] == [low.pk, high.pk]
 
@@ -145,7 +152,9 @@ def test_ranks_on_a_later_page_continue_the_first_pages_and_the_counts_match(cli
         world.submitted_review(target, world.reviewer_a, [score % 6, score % 5])
     client.force_login(world.manager_a)
     url = reverse("staff:dashboard", args=[world.a.pk])
-    every = list(dashboard_rows(world.manager_a, world.a, DashboardFilters()))
+    every = rank_rows(
+        world.manager_a, world.a, list(dashboard_rows(world.manager_a, world.a, DashboardFilters()))
+    )
 
     first, second = (client.get(url, {"page": n}).context["page"] for n in (1, 2))
     assert [r.pk for r in first] + [r.pk for r in second] == [r.pk for r in every]
@@ -157,3 +166,29 @@ def test_ranks_on_a_later_page_continue_the_first_pages_and_the_counts_match(cli
         filtered.paginator.count
         == ApplicationTarget.objects.filter(participation=world.a, decision="selected").count()
     )
+
+
+@pytest.mark.parametrize("hide_reviews", [False, True])
+def test_a_pages_ranks_are_the_ranks_over_every_row_of_the_commune(hide_reviews):
+    """Ranks are counted for the page's rows only; they must equal a rank over every
+    row by the score this viewer may see: ties share a rank, a conflict or an
+    unreviewed row (when colleagues' scores are hidden) has none and ranks no one."""
+    world = World(hide_reviews=hide_reviews)
+    targets = [world.application(world.a) for _ in range(9)]
+    for index, target in enumerate(targets[:8]):
+        world.submitted_review(target, world.reviewer_a2, [index % 2, 3])
+    for target in targets[1:5]:  # the reviewer's own reviews make their scores visible
+        world.submitted_review(target, world.reviewer_a, [2, 2])
+    MembershipFactory(organisation=targets[2].application.organisation, user=world.reviewer_a)
+    for user in (world.manager_a, world.reviewer_a):
+        every = {row.pk: row for row in ranked(scored_targets(user, world.a))}
+        expected = {
+            pk: row.rank if row.visible_score is not None else None for pk, row in every.items()
+        }
+        # the reviewer's own organisation: a conflict, for them only
+        assert (every[targets[2].pk].visible_score is None) == (user == world.reviewer_a)
+        for filters in (DashboardFilters(), DashboardFilters(sort="reference")):
+            rows = rank_rows(user, world.a, list(dashboard_rows(user, world.a, filters))[3:7])
+            assert {row.pk: row.rank for row in rows} == {row.pk: expected[row.pk] for row in rows}
+        ranks = [r for r in expected.values() if r is not None]
+        assert sorted(ranks)[0] == 1 and len(set(ranks)) < len(ranks)  # a tie, shared

@@ -268,6 +268,7 @@ class Command(BaseCommand):
                     ApplicationTarget(
                         application=application,
                         participation=participation,
+                        submitted=True,
                         experiment_what=PARAGRAPH,
                         eligibility=eligibility,
                         eligibility_reason="Hors périmètre du quartier."
