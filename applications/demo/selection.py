@@ -191,6 +191,7 @@ def _create_applications(call, participations, organisations, per_commune, rng):
                     application=application,
                     participation=participation,
                     submitted=True,
+                    application_reference=application.reference,
                     experiment_what="Une expérimentation de douze mois dans le quartier.",
                     experiment_where=participation.quarter_name,
                     experiment_duration_months=rng.choice([6, 12, 18]),

@@ -135,7 +135,7 @@ def _singular(word):
 
 
 def order_by_rank(rows):
-    return rows.order_by(F("search_rank").desc(), "application__reference")
+    return rows.order_by(F("search_rank").desc(), "application_reference")
 
 
 def passage(row, query):

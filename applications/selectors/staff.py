@@ -42,18 +42,18 @@ Decision = ApplicationTarget.Decision
 Eligibility = ApplicationTarget.Eligibility
 
 SORTS = {
-    "reference": ("application__reference",),
-    "-reference": ("-application__reference",),
-    "organisation": ("application__organisation__name", "application__reference"),
-    "-organisation": ("-application__organisation__name", "application__reference"),
-    "title": ("application__title", "application__reference"),
-    "-title": ("-application__title", "application__reference"),
-    "reviews": ("review_count", "application__reference"),
-    "-reviews": ("-review_count", "application__reference"),
-    "score": (F("visible_score").asc(nulls_last=True), "application__reference"),
-    "-score": (F("visible_score").desc(nulls_last=True), "application__reference"),
-    "decision": ("decision", "application__reference"),
-    "-decision": ("-decision", "application__reference"),
+    "reference": ("application_reference",),
+    "-reference": ("-application_reference",),
+    "organisation": ("application__organisation__name", "application_reference"),
+    "-organisation": ("-application__organisation__name", "application_reference"),
+    "title": ("application__title", "application_reference"),
+    "-title": ("-application__title", "application_reference"),
+    "reviews": ("review_count", "application_reference"),
+    "-reviews": ("-review_count", "application_reference"),
+    "score": (F("visible_score").asc(nulls_last=True), "application_reference"),
+    "-score": (F("visible_score").desc(nulls_last=True), "application_reference"),
+    "decision": ("decision", "application_reference"),
+    "-decision": ("-decision", "application_reference"),
 }
 
 

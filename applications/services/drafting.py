@@ -292,7 +292,10 @@ def set_targets(application, participations, now):
                 target.delete()
     ApplicationTarget.objects.bulk_create(
         ApplicationTarget(
-            application=application, participation_id=pk, submitted=application.is_submitted
+            application=application,
+            participation_id=pk,
+            submitted=application.is_submitted,
+            application_reference=application.reference,
         )
         for pk in chosen - set(existing)
     )

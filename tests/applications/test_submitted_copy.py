@@ -1,11 +1,11 @@
-"""Each target's copy of its application's state (ApplicationTarget.submitted), which
-every staff list filters on: it must agree with the application after every change."""
+"""Each target's copies of its application's state and reference (submitted,
+application_reference), which every staff list filters and sorts on: they must agree
+with the application after every change."""
 
 import io
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Q
 from django.utils import timezone
 
 from applications.models import Application, ApplicationTarget
@@ -18,13 +18,13 @@ pytestmark = pytest.mark.django_db
 
 
 def disagreeing_targets():
-    """Targets (unticked ones included) whose copy disagrees with their application."""
-    submitted = Q(application__state=Application.State.SUBMITTED)
-    return list(
-        ApplicationTarget.with_withdrawn.filter(
-            (submitted & Q(submitted=False)) | (~submitted & Q(submitted=True))
-        ).values_list("pk", "application__state", "submitted")
+    """Targets (unticked ones included) whose copies disagree with their application."""
+    rows = ApplicationTarget.with_withdrawn.values_list(
+        "pk", "submitted", "application__state", "application_reference", "application__reference"
     )
+    return [
+        row for row in rows if row[1] != (row[2] == Application.State.SUBMITTED) or row[3] != row[4]
+    ]
 
 
 def test_submission_and_withdrawal_carry_over_to_every_target():
@@ -42,6 +42,9 @@ def test_submission_and_withdrawal_carry_over_to_every_target():
 
     application = submit_application(application=application, user=member)
     assert list(application.targets.values_list("submitted", flat=True)) == [True, True]
+    assert set(application.targets.values_list("application_reference", flat=True)) == {
+        application.reference
+    }
     assert disagreeing_targets() == []
 
     withdraw_application(application=application, user=member)

@@ -269,6 +269,7 @@ class Command(BaseCommand):
                         application=application,
                         participation=participation,
                         submitted=True,
+                        application_reference=application.reference,
                         experiment_what=PARAGRAPH,
                         eligibility=eligibility,
                         eligibility_reason="Hors périmètre du quartier."
