@@ -134,11 +134,16 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if IS_POSTGRES:
     # PostgreSQL's JIT compiles large plans: seconds lost on dashboard and export
     # queries that run in milliseconds without it (bench/RESULTS.md).
-    # work_mem: the team dashboard ranks a commune's rows (a window over all of them):
+    # work_mem: the team dashboard sorts a commune's rows, an export ranks them all:
     # 43,000 rows at 100,000 applications sort in memory with 32 MB, spill to disk
     # with PostgreSQL's default 4 MB. Per sort, per connection: mind the RAM.
+    # Parallel workers: none by default. Starting them costs ~20 ms per query, more
+    # than they save on one commune's rows, and they take the cores the other web
+    # workers need (bench/RESULTS.md).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "options", f"-c jit=off -c work_mem={env.str('DB_WORK_MEM', '32MB')}"
+        "options",
+        f"-c jit=off -c work_mem={env.str('DB_WORK_MEM', '32MB')} "
+        f"-c max_parallel_workers_per_gather={env.int('DB_PARALLEL_WORKERS', 0)}",
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -111,13 +111,17 @@ def get_participation(user, participation_id):
 
 
 def _visibility_condition(user, participation):
-    """When a row's scores may be shown to this user (evaluated by the database)."""
-    visible = Q(my_conflict=False)
+    """When a row's scores may be shown to this user: conditions on the row and
+    uncorrelated subqueries over my reviews, read once, so that counting the visible
+    rows needs no join to the reviews."""
+    mine = Review.objects.filter(reviewer=user)
+    visible = ~Q(pk__in=mine.filter(conflict_of_interest=True).values("target_id"))
+    visible &= ~_member_of_applicant(user)
     if (
         not scores_always_visible(user, participation)
         and participation.call.hide_reviews_until_submitted
     ):
-        visible &= Q(my_review_state=Review.State.SUBMITTED)
+        visible &= Q(pk__in=mine.filter(state=Review.State.SUBMITTED).values("target_id"))
     return visible
 
 
@@ -217,8 +221,9 @@ def rank_rows(user, participation, rows):
 def _count_higher(user, participation, scores):
     """{score: number of rows whose visible score is higher}, ``scores`` descending."""
     visible = (
-        scored_targets(user, participation)
-        .filter(_visibility_condition(user, participation), score__isnull=False)
+        staff_targets(user)
+        .filter(participation=participation, score__isnull=False)
+        .filter(_visibility_condition(user, participation))
         .order_by()
     )
     if connection.vendor != "postgresql":
