@@ -26,6 +26,4 @@ EXPOSE 8000
 # GET /healthz with a Host from ALLOWED_HOSTS, never redirected to HTTPS.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-m", "qmi.healthcheck"]
-# Threads: a request waiting on PostgreSQL no longer holds its worker, so cached public
-# pages are served meanwhile (bench/RESULTS.md: 2x their throughput under load).
-CMD ["gunicorn", "qmi.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", "--timeout", "60", "--access-logfile", "-"]
+CMD ["gunicorn", "qmi.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]

@@ -6,8 +6,8 @@
 
 Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL; defaults below) and locust
 (`pip install -r bench/requirements.txt`, or LOCUST=/path/to/locust). Starts
-gunicorn (2 workers of 4 threads, 60 s timeout, DEBUG off: the Dockerfile's
-settings with one worker per core) and a Celery worker, runs locust headless, runs the background jobs in a worker
+gunicorn (2 sync workers, 60 s timeout, DEBUG off, as in the Dockerfile) and a
+Celery worker, runs locust headless, runs the background jobs in a worker
 process, and prints each figure next to its target. Load runs are short on
 purpose (the machine may be shared): read figures as orders of magnitude.
 """
@@ -197,8 +197,6 @@ def main():
                 "qmi.wsgi",
                 "-w",
                 "2",
-                "--threads",
-                "4",
                 "-b",
                 f"127.0.0.1:{PORT}",
                 "--timeout",

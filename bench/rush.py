@@ -5,8 +5,7 @@
 
 Creates a call closing in --minutes with N complete drafts (one organisation and
 one owner each; the rules and the privacy policy not yet accepted), starts
-gunicorn (2 workers of 4 threads, 60 s timeout, DEBUG off, as in the Dockerfile with
-one worker per core; no
+gunicorn (2 sync workers, 60 s timeout, DEBUG off, as in the Dockerfile; no
 Celery worker: the receipts are counted in the outbox), and runs locust headless with N concurrent candidates: each logs
 in, opens the project step, autosaves three times, saves, opens the last step
 and submits twice at once (a double click), then reads the receipt, with --pace
@@ -183,8 +182,6 @@ def main():
                 "qmi.wsgi",
                 "-w",
                 "2",
-                "--threads",
-                "4",
                 "-b",
                 f"127.0.0.1:{PORT}",
                 "--timeout",
