@@ -339,15 +339,11 @@ def dashboard_page(user, participation, rows, number, per_page, count=None):
 
 def dashboard_totals(user, participation):
     """Counts of the whole participation, for the summary and the progress bars:
-    one query over the maintained columns, no subquery per row."""
+    one pass over the maintained columns (a covering index), my reviews read once
+    (an uncorrelated subquery, not a join)."""
     in_review = ~Q(eligibility=Eligibility.INELIGIBLE)
     rows = staff_targets(user).filter(participation=participation)
-    rows = rows.annotate(
-        my_review=FilteredRelation(
-            "reviews",
-            condition=Q(reviews__reviewer=user, reviews__state=Review.State.SUBMITTED),
-        )
-    )
+    mine = Review.objects.filter(reviewer=user, state=Review.State.SUBMITTED)
     totals = rows.aggregate(
         total=Count("pk"),
         pending=Count("pk", filter=Q(eligibility=Eligibility.PENDING)),
@@ -355,7 +351,7 @@ def dashboard_totals(user, participation):
         ineligible=Count("pk", filter=Q(eligibility=Eligibility.INELIGIBLE)),
         in_review=Count("pk", filter=in_review),
         reviewed=Count("pk", filter=Q(review_count__gt=0) & in_review),
-        reviewed_by_me=Count("my_review__pk", filter=in_review),
+        reviewed_by_me=Count("pk", filter=in_review & Q(pk__in=mine.values("target_id"))),
         selected=Count("pk", filter=Q(decision=Decision.SELECTED)),
         waiting=Count("pk", filter=Q(decision=Decision.WAITING)),
         not_selected=Count("pk", filter=Q(decision=Decision.NOT_SELECTED)),
