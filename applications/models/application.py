@@ -327,7 +327,6 @@ class ApplicationTarget(models.Model):
         indexes = [
             models.Index(fields=["participation", *fields], condition=STAFF_ROWS, name=name)
             for name, fields in [
-                ("target_dashboard_score_idx", ["score", "application_reference"]),
                 ("target_dashboard_reviews_idx", ["review_count", "application_reference"]),
                 ("target_dashboard_decision_idx", ["decision", "application_reference"]),
                 ("target_dashboard_elig_idx", ["eligibility"]),
@@ -336,11 +335,12 @@ class ApplicationTarget(models.Model):
         ] + [
             # The columns the dashboard's totals and rank counts read: PostgreSQL
             # answers them from the index alone (an index-only scan) instead of
-            # reading the commune's wide rows. ``include`` is ignored by SQLite.
+            # reading the commune's wide rows, and counts the rows above a score
+            # over that range only. ``include`` is ignored by SQLite.
             models.Index(
-                fields=["participation"],
+                fields=["participation", "score"],
                 include=[
-                    *["id", "application", "application_reference", "score", "review_count"],
+                    *["id", "application", "application_reference", "review_count"],
                     *["eligibility", "decision"],
                 ],
                 condition=STAFF_ROWS,

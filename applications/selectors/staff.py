@@ -220,9 +220,11 @@ def rank_rows(user, participation, rows):
 
 def _count_higher(user, participation, scores):
     """{score: number of rows whose visible score is higher}, ``scores`` descending."""
+    # Only the rows above the page's lowest score can be higher than one of them: a
+    # range of the (commune, score) index, short for the first pages.
     visible = (
         staff_targets(user)
-        .filter(participation=participation, score__isnull=False)
+        .filter(participation=participation, score__gt=scores[-1])
         .filter(_visibility_condition(user, participation))
         .order_by()
     )
