@@ -13,7 +13,6 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
@@ -114,42 +113,26 @@ def _visibility_condition(user, participation):
     """When a row's scores may be shown to this user: conditions on the row and
     uncorrelated subqueries over my reviews, read once, so that counting the visible
     rows needs no join to the reviews."""
-    mine = Review.objects.filter(reviewer=user)
-    visible = ~Q(pk__in=mine.filter(conflict_of_interest=True).values("target_id"))
-    visible &= ~_member_of_applicant(user)
+    visible = ~_my_conflict(user)
     if (
         not scores_always_visible(user, participation)
         and participation.call.hide_reviews_until_submitted
     ):
-        visible &= Q(pk__in=mine.filter(state=Review.State.SUBMITTED).values("target_id"))
+        submitted = Review.objects.filter(reviewer=user, state=Review.State.SUBMITTED)
+        visible &= Q(pk__in=submitted.values("target_id"))
     return visible
 
 
-def _member_of_applicant(user):
-    """Membership of the applicant organisation: a conflict of interest, always.
-    The user's own applications are one uncorrelated subquery (read once), so the
-    commune's rows are not joined to the applications for it."""
-    return Q(
-        application_id__in=Application.objects.filter(
-            organisation__in=OrganisationMembership.objects.filter(user=user).values(
-                "organisation_id"
-            )
-        ).values("pk")
-    )
-
-
 def _my_conflict(user):
-    return ExpressionWrapper(
-        Q(
-            Exists(
-                Review.objects.filter(
-                    target=OuterRef("pk"), reviewer=user, conflict_of_interest=True
-                )
-            )
-        )
-        | _member_of_applicant(user),
-        output_field=BooleanField(),
+    """The rows I may not judge: my declared conflicts of interest, and my own
+    organisations' applications (always a conflict). Uncorrelated subqueries, read
+    once, so the commune's rows are joined neither to the reviews nor to the
+    applications for it."""
+    declared = Review.objects.filter(reviewer=user, conflict_of_interest=True)
+    own = Application.objects.filter(
+        organisation__in=OrganisationMembership.objects.filter(user=user).values("organisation_id")
     )
+    return Q(pk__in=declared.values("target_id")) | Q(application_id__in=own.values("pk"))
 
 
 def _with_my_review(rows, user):
@@ -159,14 +142,7 @@ def _with_my_review(rows, user):
         my_review=FilteredRelation("reviews", condition=Q(reviews__reviewer=user))
     ).annotate(
         my_review_state=F("my_review__state"),
-        my_conflict=Case(
-            When(
-                Q(my_review__conflict_of_interest=True) | _member_of_applicant(user),
-                then=Value(True),
-            ),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
+        my_conflict=ExpressionWrapper(_my_conflict(user), output_field=BooleanField()),
     )
 
 
@@ -210,8 +186,8 @@ def rank_rows(user, participation, rows):
     whose visible score is higher, whatever the filters; a row whose score is hidden
     gets no rank. Counted in one pass for the page's distinct scores, instead of
     ranking every row of the commune at each request."""
-    scores = sorted({row.visible_score for row in rows if row.visible_score is not None})
-    higher = _count_higher(user, participation, scores[::-1]) if scores else {}
+    scores = sorted({row.visible_score for row in rows} - {None}, reverse=True)
+    higher = _count_higher(user, participation, scores) if scores else {}
     for row in rows:
         score = row.visible_score
         row.rank = None if score is None else 1 + higher[score]
@@ -378,7 +354,7 @@ def get_target(user, target_id):
             "participation__call",
             "participation__edition",
         )
-        .annotate(my_conflict=_my_conflict(user)),
+        .annotate(my_conflict=ExpressionWrapper(_my_conflict(user), output_field=BooleanField())),
         pk=target_id,
     )
 
