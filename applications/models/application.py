@@ -46,11 +46,7 @@ class ApplicationQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db):
             ids = list(self.select_for_update().values_list("pk", flat=True))
             count = super().update(**kwargs)
-            own = Application.objects.filter(pk=OuterRef("application_id"))
-            ApplicationTarget.with_withdrawn.filter(application_id__in=ids).update(
-                submitted=Exists(own.filter(state=Application.State.SUBMITTED)),
-                application_reference=Subquery(own.values("reference")),
-            )
+            copy_to_targets(ids)
         return count
 
 
@@ -156,9 +152,7 @@ class Application(models.Model):
         # copies of them change in the same transaction.
         with transaction.atomic():
             super().save(*args, **kwargs)
-            ApplicationTarget.with_withdrawn.filter(application=self).update(
-                submitted=state == self.State.SUBMITTED, application_reference=self.reference
-            )
+            copy_to_targets([self.pk])
         self._stored_state = state
 
     @classmethod
@@ -182,6 +176,16 @@ class Application(models.Model):
         application stands (submitted). ``ApplicationTarget.objects.decisions_published()``
         is the same rule for the database."""
         return self.is_submitted and self.call.results_published
+
+
+def copy_to_targets(application_ids):
+    """Write each target's copies of its application's state and reference
+    (ApplicationTarget.submitted, application_reference), unticked targets included."""
+    own = Application.objects.filter(pk=OuterRef("application_id"))
+    ApplicationTarget.with_withdrawn.filter(application_id__in=application_ids).update(
+        submitted=Exists(own.filter(state=Application.State.SUBMITTED)),
+        application_reference=Subquery(own.values("reference")),
+    )
 
 
 # ``Application.decisions_published`` for the database, on any model with an
