@@ -1,5 +1,6 @@
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from tests.factories import (
     PASSWORD,
@@ -22,6 +23,15 @@ def _isolated_media(settings, tmp_path):
         },
     }
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language. A request by someone whose
+    profile says English leaves English active in the thread afterwards (in production
+    the next request's LocaleMiddleware resets it), and a later test calling selectors
+    directly would read English labels."""
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
