@@ -1,6 +1,6 @@
 """Reads of the assignments: per-reviewer progress, my pending assignments."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Window
 
 from applications.models import Review, ReviewAssignment
 from applications.selectors.staff import staff_targets
@@ -36,7 +36,8 @@ def reviewer_progress(participation):
 
 
 def my_pending_assignments(user, participation):
-    """(first rows, total) of the rows assigned to me that I have not reviewed yet."""
+    """(first rows, total) of the rows assigned to me that I have not reviewed yet, in
+    one query: the total is a window over the rows before the LIMIT."""
     mine = (
         staff_targets(user)
         .filter(participation=participation, assignments__reviewer=user)
@@ -49,9 +50,11 @@ def my_pending_assignments(user, participation):
             )
         )
         .select_related("application")
-        .order_by("application__reference")
+        .annotate(pending_total=Window(Count("pk")))
+        .order_by("application_reference")
     )
-    return list(mine[:MY_ASSIGNMENTS_SHOWN]), mine.count()
+    rows = list(mine[:MY_ASSIGNMENTS_SHOWN])
+    return rows, rows[0].pending_total if rows else 0
 
 
 def target_assignments(target):

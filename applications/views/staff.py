@@ -85,9 +85,9 @@ def _dashboard(request, participation, status=200):
         PAGE_SIZE,
         count=totals["total"] if totals and not filterset.is_filtered else None,
     )
-    if filterset.search_query:
-        for row in page:
-            row.passage = search.passage(row, filterset.search_query)
+    for row in page:
+        # Always set: a missing attribute costs the template a dir() of the row.
+        row.passage = search.passage(row, filterset.search_query) if filterset.search_query else ""
     results = {
         "participation": participation,
         "form": filterset.form,

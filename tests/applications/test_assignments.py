@@ -144,6 +144,22 @@ def test_progress_per_reviewer(world):
     assert total == 1 and rows[0].pk == targets[1].pk
 
 
+def test_my_pending_assignments_shows_the_first_ten_and_counts_all(world):
+    targets = [world.application(world.a) for _ in range(12)]
+    assign(
+        user=world.manager_a,
+        participation=world.a,
+        targets=targets,
+        reviewer_id=world.reviewer_a.pk,
+    )
+    world.submitted_review(targets[0], world.reviewer_a, [3, 3])
+    rows, total = my_pending_assignments(world.reviewer_a, world.a)
+    expected = sorted(targets[1:], key=lambda target: target.application.reference)
+    assert total == 11
+    assert [row.pk for row in rows] == [target.pk for target in expected[:10]]
+    assert my_pending_assignments(world.reviewer_a2, world.a) == ([], 0)
+
+
 def test_dashboard_query_count_with_assignments(client, django_assert_max_num_queries):
     counts = []
     for size in (1, 20):

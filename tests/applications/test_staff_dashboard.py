@@ -192,3 +192,20 @@ def test_a_pages_ranks_are_the_ranks_over_every_row_of_the_commune(hide_reviews)
             assert {row.pk: row.rank for row in rows} == {row.pk: expected[row.pk] for row in rows}
         ranks = [r for r in expected.values() if r is not None]
         assert sorted(ranks)[0] == 1 and len(set(ranks)) < len(ranks)  # a tie, shared
+
+
+def test_challenges_column_lists_this_communes_challenges_in_order(client, world):
+    target, _ = world.application(world.a, world.b)
+    second = ChallengeFactory(participation=world.a, title="Propreté", order=2)
+    first = ChallengeFactory(participation=world.a, title="<b>Mobilité</b>", order=1)
+    elsewhere = ChallengeFactory(participation=world.b, title="Défi d'une autre commune")
+    target.application.challenges.add(second, first, elsewhere)
+    world.application(world.a)  # takes up no challenge
+    client.force_login(world.manager_a)
+    page = client.get(reverse("staff:dashboard", args=[world.a.pk]), {"sort": "reference"})
+    rows = page.context["page"].object_list
+    assert rows[0].challenge_titles == ["<b>Mobilité</b>", "Propreté"]
+    assert rows[1].challenge_titles == []
+    body = page.content.decode()
+    assert "&lt;b&gt;Mobilité&lt;/b&gt;, Propreté" in body
+    assert "autre commune" not in body
