@@ -403,16 +403,15 @@ def target_page(user, target):
 
 
 def call_results(call):
-    """Each participating commune's state for the results page."""
+    """Each participating commune's state for the results page. The selected rows are
+    counted as the dashboards count them (selection.selected_count), by a subquery
+    over the (commune, decision) index, not by joining every row of the call."""
+    selected = ApplicationTarget.objects.filter(
+        participation=OuterRef("pk"), submitted=True, decision=Decision.SELECTED
+    )
     return (
         Participation.objects.filter(call=call)
         .select_related("commune")
-        .annotate(
-            selected_count=Count(
-                "targets",
-                filter=Q(targets__decision=Decision.SELECTED)
-                & Q(targets__application__state=Application.State.SUBMITTED),
-            )
-        )
+        .annotate(selected_count=_count(selected))
         .order_by("commune__name")
     )

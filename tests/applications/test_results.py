@@ -224,3 +224,29 @@ def test_a_withdrawal_after_finalisation_blocks_publication(client, world, decid
     world.call.refresh_from_db()
     assert world.call.results_published_at is None
     assert not OutboxMessage.objects.exists()
+
+
+def test_results_page_counts_selected_rows_as_the_dashboards_do(client, world, decided, admin):
+    """A row the candidate has unticked since (kept, withdrawn, with the team's work) is
+    out of every list: neither the dashboard nor the results page counts it."""
+    from applications.selectors.staff import call_results, dashboard_totals
+    from applications.services.selection import selected_count
+
+    ApplicationTarget.objects.filter(pk=decided["other"].pk).update(withdrawn_at=timezone.now())
+    counts = {p.pk: p.selected_count for p in call_results(world.call)}
+    assert counts == {world.a.pk: 1, world.b.pk: 0}
+    assert (
+        counts[world.a.pk]
+        == selected_count(world.a)
+        == dashboard_totals(admin, world.a)["selected"]
+    )
+    assert (
+        counts[world.b.pk]
+        == selected_count(world.b)
+        == dashboard_totals(admin, world.b)["selected"]
+    )
+    client.force_login(admin)
+    page = client.get(reverse("staff:call_results", args=[world.call.pk]))
+    assert [p.selected_count for p in page.context["participations"]] == [
+        counts[p.pk] for p in sorted((world.a, world.b), key=lambda p: p.commune.name)
+    ]
