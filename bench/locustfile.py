@@ -1,7 +1,11 @@
 """Load profile of bench/run.py: visitors on the public pages, commune managers and
-reviewers on the team dashboard (every order and filter), staff application pages.
+reviewers on the team dashboard (every order and filter) and the staff application
+pages, the metropolis admin on the staff home, the call's results and the outbox,
+candidates on "Mes candidatures" and their application.
 
-Run through bench/run.py, which sets QMI_BENCH_* and starts the servers.
+Run through bench/run.py, which sets QMI_BENCH_* and starts the servers. Each
+client acts again after 0 to 0.1 s (saturation: throughput), or, with
+QMI_BENCH_PACE=s, after half to one and a half times s (people reading pages).
 """
 
 import os
@@ -13,6 +17,8 @@ from dashboard_queries import DASHBOARD_QUERIES  # locust puts this folder on th
 from locust import HttpUser, between, task
 
 PARTICIPATION = os.environ.get("QMI_BENCH_PARTICIPATION", "1")
+CALL_ID = os.environ.get("QMI_BENCH_CALL_ID", "1")
+APPLICATIONS = int(os.environ.get("QMI_BENCH_APPLICATIONS", "1000"))
 CALL_SLUG = os.environ.get("QMI_BENCH_CALL_SLUG", "charge-ouvert-qmi91")
 TARGETS = [int(t) for t in os.environ.get("QMI_BENCH_TARGETS", "").split(",") if t]
 PASSWORD = "qmi-load-2025"  # noqa: S105 - the load data set's logins
@@ -25,11 +31,32 @@ PASSWORD = "qmi-load-2025"  # noqa: S105 - the load data set's logins
 # staff users were then measuring the log-in page.)
 PROXY = {"X-Forwarded-Proto": "https"}
 DefaultCookiePolicy.return_ok_secure = lambda self, cookie, request: True
+PACE = float(os.environ.get("QMI_BENCH_PACE", "0"))
+WAIT = between(PACE / 2, PACE * 1.5) if PACE else between(0, 0.1)
+
+
+def log_in(user, email):
+    user.client.headers.update(PROXY)
+    page = user.client.get("/comptes/login/", name="login page").text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    user.client.post(
+        "/comptes/login/",
+        {"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        headers={"Referer": user.host.replace("http://", "https://") + "/comptes/login/"},
+        name="login",
+    )
+
+
+def get_page(user, path, name):
+    # A redirect is the log-in page: a lost session, not the page.
+    with user.client.get(path, name=name, allow_redirects=False, catch_response=True) as response:
+        if response.status_code != 200:
+            response.failure(f"HTTP {response.status_code}")
 
 
 class Visitor(HttpUser):
     weight = 2
-    wait_time = between(0, 0.1)
+    wait_time = WAIT
 
     def on_start(self):
         self.client.headers.update(PROXY)
@@ -49,43 +76,58 @@ class Visitor(HttpUser):
 
 class Staff(HttpUser):
     weight = 1
-    wait_time = between(0, 0.1)
+    wait_time = WAIT
 
     def on_start(self):
         email = random.choice(
             ["manager.load1@qmi.example"] + [f"reviewer{k}.load1@qmi.example" for k in (1, 2)]
         )
-        self.client.headers.update(PROXY)
-        page = self.client.get("/comptes/login/", name="login page").text
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        self.client.post(
-            "/comptes/login/",
-            {"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token},
-            headers={"Referer": self.host.replace("http://", "https://") + "/comptes/login/"},
-            name="login",
-        )
+        log_in(self, email)
 
     @task(4)
     def dashboard(self):
         query = random.choice(DASHBOARD_QUERIES)
-        with self.client.get(
-            f"/equipe/tableau/{PARTICIPATION}/{query}",
-            name=f"dashboard {query or 'default'}",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            # A redirect is the log-in page: a lost session, not a dashboard.
-            if response.status_code != 200:
-                response.failure(f"HTTP {response.status_code}")
+        get_page(
+            self, f"/equipe/tableau/{PARTICIPATION}/{query}", f"dashboard {query or 'default'}"
+        )
 
     @task(1)
     def application(self):
         if TARGETS:
-            with self.client.get(
-                f"/equipe/candidature/{random.choice(TARGETS)}/",
-                name="staff application page",
-                allow_redirects=False,
-                catch_response=True,
-            ) as response:
-                if response.status_code != 200:
-                    response.failure(f"HTTP {response.status_code}")
+            get_page(
+                self, f"/equipe/candidature/{random.choice(TARGETS)}/", "staff application page"
+            )
+
+
+class Admin(HttpUser):
+    weight = 1
+    fixed_count = 1  # one metropolis admin among the clients
+    wait_time = WAIT
+
+    def on_start(self):
+        log_in(self, "admin.load@qmi.example")
+
+    @task
+    def home(self):
+        get_page(self, "/equipe/", "staff home")
+
+    @task
+    def results(self):
+        get_page(self, f"/equipe/appel/{CALL_ID}/resultats/", "call results page")
+
+    @task
+    def outbox(self):
+        get_page(self, "/notifications/boite-d-envoi/", "outbox")
+
+
+class Candidate(HttpUser):
+    weight = 1
+    wait_time = WAIT
+
+    def on_start(self):
+        # Owners of submitted applications of the load data set (seed_load).
+        log_in(self, f"candidate{random.randrange(APPLICATIONS)}@load.example")
+
+    @task
+    def my_applications(self):
+        get_page(self, "/candidatures/", "Mes candidatures")

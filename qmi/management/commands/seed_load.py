@@ -9,7 +9,9 @@ and one member each, aimed at one or two communes, screened, reviewed about
 three times, decided), and the next edition's open call, closing in 20 hours, with the drafts
 (a reminder is due for each). Bulk inserts, by chunks, in constant memory.
 Every account's password is ``qmi-load-2025``; staff e-mails are
-``manager.load<commune>@qmi.example`` and ``reviewer<k>.load<commune>@qmi.example``.
+``manager.load<commune>@qmi.example`` and ``reviewer<k>.load<commune>@qmi.example``,
+the metropolis admin's ``admin.load@qmi.example``, and the owner of the i-th
+application (from 0) ``candidate<i>@load.example``.
 """
 
 import datetime
@@ -186,8 +188,9 @@ class Command(BaseCommand):
                 for k in range(REVIEWERS_PER_COMMUNE)
             ]
             staff.append((commune, manager, reviewers))
+        admin = self._user("admin.load@qmi.example", "Admin load", is_metropolis_admin=True)
         users = User.objects.bulk_create(
-            [u for _commune, manager, reviewers in staff for u in (manager, *reviewers)]
+            [admin] + [u for _commune, manager, reviewers in staff for u in (manager, *reviewers)]
         )
         self._verify(users)
         for participation, (commune, manager, reviewers) in zip(
