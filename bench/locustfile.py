@@ -8,6 +8,7 @@ client acts again after 0 to 0.1 s (saturation: throughput), or, with
 QMI_BENCH_PACE=s, after half to one and a half times s (people reading pages).
 """
 
+import json
 import os
 import random
 import re
@@ -35,8 +36,15 @@ PACE = float(os.environ.get("QMI_BENCH_PACE", "0"))
 WAIT = between(PACE / 2, PACE * 1.5) if PACE else between(0, 0.1)
 
 
+# bench/run.py --logged-in: {e-mail: session key}, sessions made before the run.
+SESSIONS = json.loads(os.environ.get("QMI_BENCH_SESSIONS") or "{}")
+
+
 def log_in(user, email):
     user.client.headers.update(PROXY)
+    if email in SESSIONS:
+        user.client.cookies.set("sessionid", SESSIONS[email], domain="127.0.0.1", path="/")
+        return
     page = user.client.get("/comptes/login/", name="login page").text
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     user.client.post(

@@ -140,6 +140,25 @@ def bench_context():
     return participation, targets, slug, int(size), int(rows), call
 
 
+SESSIONS = r"""
+import json
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from accounts.models import User
+emails = ["manager.load1@qmi.example", "reviewer1.load1@qmi.example",
+          "reviewer2.load1@qmi.example", "admin.load@qmi.example"]
+emails += [f"candidate{i}@load.example" for i in range(50)]
+sessions = {}
+for user in User.objects.filter(email__in=emails):
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    sessions[user.email] = store.session_key
+print("JSON" + json.dumps(sessions))
+"""
+
 JOBS = r"""
 import resource, time, json
 from django.utils import timezone
@@ -174,6 +193,12 @@ def main():
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--skip-jobs", action="store_true", help="no exports nor reminders")
+    parser.add_argument(
+        "--logged-in",
+        action="store_true",
+        help="clients start with a session each, made beforehand: no log-in (password "
+        "hashing, about 0.6 s of CPU each) in the run of every page",
+    )
     parser.add_argument(
         "--pace",
         type=float,
@@ -232,8 +257,12 @@ def main():
             "QMI_BENCH_TARGETS": targets,
             "QMI_BENCH_CALL_SLUG": slug,
             "QMI_BENCH_CALL_ID": call,
-            "QMI_BENCH_APPLICATIONS": str(min(size, 1000)),
+            "QMI_BENCH_APPLICATIONS": str(min(size, 50 if args.logged_in else 1000)),
         }
+        if args.logged_in:
+            env["QMI_BENCH_SESSIONS"] = manage("shell", "-c", SESSIONS, capture=True).split(
+                "JSON", 1
+            )[1]
         pace = f"a page every {args.pace:g} s or so" if args.pace else "no pause"
         print(
             f"\n{args.users} concurrent clients ({pace}), {args.seconds} s per run (locust headless)"

@@ -5,8 +5,7 @@ history as the viewer's commune may read it."""
 import difflib
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, OrderBy, Window
-from django.db.models.functions import Lag, Lead, RowNumber
+from django.db.models import Count, F, OrderBy, Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -38,18 +37,52 @@ class Neighbours:
     query: str
 
 
-def _window_order(rows):
-    """The queryset's ORDER BY as window ordering expressions, with the primary key
-    last so that two equal rows still have a fixed order."""
-    order = []
+def _order_keys(rows):
+    """The queryset's ORDER BY as (name, descending, nulls last) triples, the primary
+    key last so that two equal rows still have a fixed order. The dashboard orders by
+    fields and annotations only (applications.selectors.staff.SORTS, search rank)."""
+    keys = []
     for item in rows.query.order_by:
         if isinstance(item, str):
-            descending = item.startswith("-")
-            name = item.lstrip("-")
-            order.append(OrderBy(F(name), descending=descending))
+            keys.append((item.lstrip("-"), item.startswith("-"), False))
         else:
-            order.append(item)
-    order.append(OrderBy(F("pk")))
+            keys.append((item.expression.name, item.descending, bool(item.nulls_last)))
+    keys.append(("pk", False, False))
+    return keys
+
+
+def _beyond(name, descending, nulls_last, value, *, after):
+    """Rows strictly before (or ``after``) ``value`` on one key of the order."""
+    if value is None:
+        # Nulls come last: every value is before a null, nothing is after it.
+        return Q(pk__in=[]) if after else Q(**{f"{name}__isnull": False})
+    lookup = "lt" if descending == after else "gt"
+    beyond = Q(**{f"{name}__{lookup}": value})
+    if nulls_last and after:
+        beyond |= Q(**{f"{name}__isnull": True})
+    return beyond
+
+
+def _side(keys, current, *, after):
+    """Rows before (or ``after``) the current one in the order of ``keys``: beyond it on
+    the first key, or equal on it and beyond on the next, and so on."""
+    condition = Q(pk__in=[])
+    equal = Q()
+    for name, descending, nulls_last in keys:
+        value = current[name]
+        condition |= equal & _beyond(name, descending, nulls_last, value, after=after)
+        equal &= Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
+    return condition
+
+
+def _ordered(keys, *, reverse=False):
+    """The order of ``keys``, or its reverse (where nulls come last, first then)."""
+    order = []
+    for name, descending, nulls_last in keys:
+        nulls = {}
+        if nulls_last:
+            nulls = {"nulls_first": True} if reverse else {"nulls_last": True}
+        order.append(OrderBy(F(name), descending=descending != reverse, **nulls))
     return order
 
 
@@ -57,34 +90,30 @@ def neighbours(user, target, query_dict):
     """The applications before and after ``target`` in the dashboard as the user sees
     it with these filters and this order, with its position among them.
 
-    One query that returns one row: the database numbers the filtered rows with
-    window functions (LAG / LEAD / ROW_NUMBER over the dashboard's ORDER BY) and keeps
-    the current one; no list of the commune's applications is read into Python. When
-    the filters exclude the current application (e.g. it was just screened out of an
-    "à examiner" view), there are no neighbours and the page says so.
+    Read from where the current row stands (its values of the order's keys): the
+    nearest row on each side (ORDER BY ... LIMIT 1) and the count of the rows before
+    it, a constant number of queries that neither sort the commune's rows nor read
+    them into Python. When the filters exclude the current application (e.g. it was
+    just screened out of an "à examiner" view), there are no neighbours and the page
+    says so.
     """
     query = navigation_query(query_dict)
     filterset = DashboardFilterSet(QueryDict(query), participation=target.participation, user=user)
     rows = filterset.qs.prefetch_related(None)
-    order = _window_order(rows)
-    row = (
-        rows.annotate(
-            nav_previous=Window(Lag("pk"), order_by=order),
-            nav_next=Window(Lead("pk"), order_by=order),
-            nav_position=Window(RowNumber(), order_by=order),
-            nav_total=Window(Count("pk")),
-            # The row's own id, as a window value: filtering on it makes Django keep
-            # the windows computed over every filtered row, then pick this one.
-            nav_self=Window(Max("pk"), partition_by=[F("pk")]),
-        )
-        .filter(nav_self=target.pk)
-        .values("nav_previous", "nav_next", "nav_position", "nav_total")
-        .first()
-    )
-    if row is None:
+    keys = _order_keys(rows)
+    current = rows.filter(pk=target.pk).values(*(name for name, _d, _n in keys)).first()
+    if current is None:
         return Neighbours(None, None, None, None, query)
+    before = _side(keys, current, after=False)
+    counts = rows.order_by().aggregate(total=Count("pk"), before=Count("pk", filter=before))
+    previous = rows.filter(before).order_by(*_ordered(keys, reverse=True))
+    following = rows.filter(_side(keys, current, after=True)).order_by(*_ordered(keys))
     return Neighbours(
-        row["nav_previous"], row["nav_next"], row["nav_position"], row["nav_total"], query
+        previous.values_list("pk", flat=True).first(),
+        following.values_list("pk", flat=True).first(),
+        counts["before"] + 1,
+        counts["total"],
+        query,
     )
 
 

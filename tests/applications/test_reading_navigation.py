@@ -7,6 +7,7 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
+from applications.filters import DashboardFilterSet
 from applications.models import ApplicationTarget
 from applications.selectors import reading
 from tests.applications.staff_helpers import World, refresh
@@ -100,23 +101,54 @@ def test_neighbours_never_cross_to_another_commune(world):
     assert (nav.previous_id, nav.next_id, nav.position, nav.total) == (None, None, 1, 1)
 
 
-def test_one_query_whatever_the_number_of_rows(world, django_assert_num_queries):
-    """One query reads the rows (the other one is the filter form's challenge list);
-    it returns a single row, whatever the commune's number of applications."""
+def test_constant_queries_whatever_the_number_of_rows(world, django_assert_num_queries):
+    """The current row, the counts, the previous and the next row (and the filter
+    form's challenge list): as many queries with 5 rows as with 15, none of them a
+    window over the commune's rows."""
     manager = world.manager_a
     _nav(manager, world.rows[2])  # the user's roles, cached for the request
 
     def count_reads():
-        with django_assert_num_queries(2) as captured:
+        with django_assert_num_queries(5) as captured:
             nav = _nav(manager, world.rows[2], "sort=reference")
         reads = [q["sql"] for q in captured.captured_queries if "applicationtarget" in q["sql"]]
-        assert len(reads) == 1 and "OVER" in reads[0]
+        assert len(reads) == 4 and not any("OVER" in sql for sql in reads)
         return nav
 
     assert count_reads().total == 5
     for _n in range(10):
         world.application(world.a)
     assert count_reads().total == 15
+
+
+@pytest.mark.parametrize(
+    "query", ["", "sort=score", "sort=-reviews", "sort=decision", "sort=title", "q=projet"]
+)
+def test_neighbours_follow_the_dashboard_through_ties_and_hidden_scores(query):
+    """Every row's previous, next and position agree with the dashboard's own list,
+    with equal scores, equal review counts and scores the reviewer may not see yet."""
+    world = World(hide_reviews=True)
+    rows = [world.application(world.a, title=f"Projet {n % 3}") for n in range(7)]
+    for target, scores in zip(rows, [[4, 4], [4, 4], [2, 2], [4, 4], [2, 2]], strict=False):
+        world.submitted_review(target, world.reviewer_a2, scores)
+    # reviewer_a has reviewed three rows: only their scores are visible to them.
+    for target in rows[1:4]:
+        world.submitted_review(target, world.reviewer_a, [3, 3])
+    for user in (world.manager_a, world.reviewer_a):
+        listed = [
+            row.pk
+            for row in DashboardFilterSet(QueryDict(query), participation=world.a, user=user).qs
+        ]
+        assert len(listed) == 7
+        for position, pk in enumerate(listed):
+            nav = _nav(user, ApplicationTarget.objects.get(pk=pk), query)
+            expected = (
+                listed[position - 1] if position else None,
+                listed[position + 1] if position + 1 < len(listed) else None,
+                position + 1,
+                7,
+            )
+            assert (nav.previous_id, nav.next_id, nav.position, nav.total) == expected
 
 
 def test_unknown_keys_are_dropped_and_values_bounded():
