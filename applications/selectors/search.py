@@ -107,7 +107,9 @@ def search(rows, query):
             rows.annotate(search_vector=vector)
             .filter(search_vector=ts_query)
             .annotate(
-                search_rank=SearchRank(vector, ts_query),
+                # ts_rank is a real: widened here so that the value read back and
+                # compared again (the application page's neighbours) is exact.
+                search_rank=Cast(SearchRank(vector, ts_query), FloatField()),
                 search_headline=SearchHeadline(
                     "search_text",
                     ts_query,
