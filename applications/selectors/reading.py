@@ -5,7 +5,7 @@ history as the viewer's commune may read it."""
 import difflib
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OrderBy, Q
+from django.db import connection
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -51,70 +51,81 @@ def _order_keys(rows):
     return keys
 
 
-def _beyond(name, descending, nulls_last, value, *, after):
-    """Rows strictly before (or ``after``) ``value`` on one key of the order."""
-    if value is None:
-        # Nulls come last: every value is before a null, nothing is after it.
-        return Q(pk__in=[]) if after else Q(**{f"{name}__isnull": False})
-    lookup = "lt" if descending == after else "gt"
-    beyond = Q(**{f"{name}__{lookup}": value})
-    if nulls_last and after:
-        beyond |= Q(**{f"{name}__isnull": True})
+def _beyond(column, descending, nulls_last, *, after):
+    """SQL: nav's ``column`` is strictly before (or ``after``) cur's on this key."""
+    a, c = f"nav.{column}", f"cur.{column}"
+    beyond = f"{a} {'<' if descending == after else '>'} {c}"
+    if nulls_last:
+        # Nulls come last: every value is before a null.
+        first, then = (a, c) if after else (c, a)
+        beyond = f"({beyond} OR ({first} IS NULL AND {then} IS NOT NULL))"
     return beyond
 
 
-def _side(keys, current, *, after):
-    """Rows before (or ``after``) the current one in the order of ``keys``: beyond it on
-    the first key, or equal on it and beyond on the next, and so on."""
-    condition = Q(pk__in=[])
-    equal = Q()
-    for name, descending, nulls_last in keys:
-        value = current[name]
-        condition |= equal & _beyond(name, descending, nulls_last, value, after=after)
-        equal &= Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
-    return condition
+def _side(keys, *, after):
+    """SQL: nav's row is before (or ``after``) cur's in the order of ``keys``: beyond it
+    on the first key, or equal on it and beyond on the next, and so on."""
+    alternatives, equal = [], []
+    for index, (_name, descending, nulls_last) in enumerate(keys):
+        column = f"k{index}"
+        alternatives.append(
+            " AND ".join([*equal, _beyond(column, descending, nulls_last, after=after)])
+        )
+        equal.append(
+            f"(nav.{column} = cur.{column} OR (nav.{column} IS NULL AND cur.{column} IS NULL))"
+        )
+    return " OR ".join(f"({alternative})" for alternative in alternatives)
 
 
-def _ordered(keys, *, reverse=False):
-    """The order of ``keys``, or its reverse (where nulls come last, first then)."""
-    order = []
-    for name, descending, nulls_last in keys:
-        nulls = {}
+def _order_sql(keys, *, reverse=False):
+    """SQL: the order of ``keys``, or its reverse (where nulls come last, first then)."""
+    terms = []
+    for index, (_name, descending, nulls_last) in enumerate(keys):
+        term = f"nav.k{index} {'DESC' if descending != reverse else 'ASC'}"
         if nulls_last:
-            nulls = {"nulls_first": True} if reverse else {"nulls_last": True}
-        order.append(OrderBy(F(name), descending=descending != reverse, **nulls))
-    return order
+            term += " NULLS FIRST" if reverse else " NULLS LAST"
+        terms.append(term)
+    return ", ".join(terms)
 
 
 def neighbours(user, target, query_dict):
     """The applications before and after ``target`` in the dashboard as the user sees
     it with these filters and this order, with its position among them.
 
-    Read from where the current row stands (its values of the order's keys): the
-    nearest row on each side (ORDER BY ... LIMIT 1) and the count of the rows before
-    it, a constant number of queries that neither sort the commune's rows nor read
-    them into Python. When the filters exclude the current application (e.g. it was
-    just screened out of an "à examiner" view), there are no neighbours and the page
-    says so.
+    One query: the dashboard's rows with the values of the order's keys (``nav``, the
+    filtered rows' keys computed once, not sorted), the current row among them
+    (``cur``), then the number of rows and of rows before it, and the nearest row on
+    each side (ORDER BY ... LIMIT 1: no sort of the commune's rows, nothing read into
+    Python). When the filters exclude the current application (e.g. it was just
+    screened out of an "à examiner" view), there are no neighbours and the page says so.
     """
     query = navigation_query(query_dict)
     filterset = DashboardFilterSet(QueryDict(query), participation=target.participation, user=user)
     rows = filterset.qs.prefetch_related(None)
     keys = _order_keys(rows)
-    current = rows.filter(pk=target.pk).values(*(name for name, _d, _n in keys)).first()
-    if current is None:
-        return Neighbours(None, None, None, None, query)
-    before = _side(keys, current, after=False)
-    counts = rows.order_by().aggregate(total=Count("pk"), before=Count("pk", filter=before))
-    previous = rows.filter(before).order_by(*_ordered(keys, reverse=True))
-    following = rows.filter(_side(keys, current, after=True)).order_by(*_ordered(keys))
-    return Neighbours(
-        previous.values_list("pk", flat=True).first(),
-        following.values_list("pk", flat=True).first(),
-        counts["before"] + 1,
-        counts["total"],
-        query,
+    inner, params = (
+        rows.order_by().values_list(*(name for name, _d, _n in keys)).query.sql_with_params()
     )
+    columns = ", ".join(f"k{index}" for index in range(len(keys)))
+    last = f"k{len(keys) - 1}"
+    before, after = _side(keys, after=False), _side(keys, after=True)
+    # Formatted in: the ORM's own SQL of the rows, column aliases and keywords; every
+    # value (the current row's id, the filters' values) is a parameter.
+    sql = (
+        f"WITH nav({columns}) AS ({inner}), "  # noqa: S608
+        f"cur AS (SELECT * FROM nav WHERE {last} = %s) "
+        "SELECT (SELECT COUNT(*) FROM cur), (SELECT COUNT(*) FROM nav), "
+        f"(SELECT COUNT(*) FROM nav, cur WHERE {before}), "
+        f"(SELECT nav.{last} FROM nav, cur WHERE {before} "
+        f"ORDER BY {_order_sql(keys, reverse=True)} LIMIT 1), "
+        f"(SELECT nav.{last} FROM nav, cur WHERE {after} ORDER BY {_order_sql(keys)} LIMIT 1)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, target.pk])
+        found, total, ahead, previous_id, next_id = cursor.fetchone()
+    if not found:
+        return Neighbours(None, None, None, None, query)
+    return Neighbours(previous_id, next_id, ahead + 1, total, query)
 
 
 # Revision history.

@@ -14,9 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 # One more for the audition and jury box (auditions.selectors.target_panel, one query),
-# one more for the team's questions (questions.selectors.team_thread), four for the
-# previous / next / position in the dashboard's order (reading.neighbours).
-def _page_with(world, count, client, django_assert_max_num_queries, bound=25):
+# one more for the team's questions (questions.selectors.team_thread).
+def _page_with(world, count, client, django_assert_max_num_queries, bound=23):
     target_a, _target_b = world.application(world.a, world.b)
     for n in range(count):
         reviewer = UserFactory()
