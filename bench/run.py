@@ -6,7 +6,7 @@
 
 Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL; defaults below) and locust
 (`pip install -r bench/requirements.txt`, or LOCUST=/path/to/locust). Starts
-gunicorn (2 sync workers, 60 s timeout, DEBUG off, as in the Dockerfile) and a
+gunicorn (sync workers, 3 as in the Dockerfile or --workers, 60 s timeout, DEBUG off) and a
 Celery worker, runs locust headless, runs the background jobs in a worker
 process, and prints each figure next to its target. Load runs are short on
 purpose (the machine may be shared): read figures as orders of magnitude.
@@ -194,6 +194,9 @@ def main():
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--skip-jobs", action="store_true", help="no exports nor reminders")
     parser.add_argument(
+        "--workers", type=int, default=3, help="gunicorn sync workers (3, as in the Dockerfile)"
+    )
+    parser.add_argument(
         "--logged-in",
         action="store_true",
         help="clients start with a session each, made beforehand: no log-in (password "
@@ -228,7 +231,7 @@ def main():
                 str(BIN / "gunicorn"),
                 "qmi.wsgi",
                 "-w",
-                "2",
+                str(args.workers),
                 "-b",
                 f"127.0.0.1:{PORT}",
                 "--timeout",
@@ -244,7 +247,7 @@ def main():
                 str(BIN / "gunicorn"),
                 "bench.oneview:application",
                 "-w",
-                "2",
+                str(args.workers),
                 "-b",
                 f"127.0.0.1:{ONEVIEW_PORT}",
             ],

@@ -5,7 +5,7 @@
 
 Creates a call closing in --minutes with N complete drafts (one organisation and
 one owner each; the rules and the privacy policy not yet accepted), starts
-gunicorn (2 sync workers, 60 s timeout, DEBUG off, as in the Dockerfile; no
+gunicorn (sync workers, 3 as in the Dockerfile or --workers, 60 s timeout, DEBUG off; no
 Celery worker: the receipts are counted in the outbox), and runs locust headless with N concurrent candidates: each logs
 in, opens the project step, autosaves three times, saves, opens the last step
 and submits twice at once (a double click), then reads the receipt, with --pace
@@ -151,6 +151,9 @@ def main():
         help="seconds between a candidate's actions (0.5: a burst; 10: people typing)",
     )
     parser.add_argument(
+        "--workers", type=int, default=3, help="gunicorn sync workers (3, as in the Dockerfile)"
+    )
+    parser.add_argument(
         "--logged-in",
         action="store_true",
         help="candidates logged in before the rush (a session each): no log-in in the run",
@@ -181,7 +184,7 @@ def main():
                 str(BIN / "gunicorn"),
                 "qmi.wsgi",
                 "-w",
-                "2",
+                str(args.workers),
                 "-b",
                 f"127.0.0.1:{PORT}",
                 "--timeout",
