@@ -6,6 +6,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.db.models import F
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -103,8 +104,11 @@ def neighbours(user, target, query_dict):
     filterset = DashboardFilterSet(QueryDict(query), participation=target.participation, user=user)
     rows = filterset.qs.prefetch_related(None)
     keys = _order_keys(rows)
+    # Each key under its own alias, annotated in order: the SELECT lists them in that
+    # order, which the common table's column names follow.
+    aliases = {f"nav_k{index}": F(name) for index, (name, _d, _n) in enumerate(keys)}
     inner, params = (
-        rows.order_by().values_list(*(name for name, _d, _n in keys)).query.sql_with_params()
+        rows.order_by().annotate(**aliases).values_list(*aliases).query.sql_with_params()
     )
     columns = ", ".join(f"k{index}" for index in range(len(keys)))
     last = f"k{len(keys) - 1}"
