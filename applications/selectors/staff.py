@@ -301,14 +301,14 @@ def dashboard_page(user, participation, rows, number, per_page, count=None):
     ids = list(page.object_list)
     whole = {row.pk: row for row in rows.filter(pk__in=ids)}
     page.object_list = rank_rows(user, participation, [whole[pk] for pk in ids])
-    _set_challenge_titles(participation, page.object_list)
+    set_challenge_titles(participation, page.object_list)
     return page
 
 
-def _set_challenge_titles(participation, rows):
-    """``challenge_titles`` of each row: the titles of this commune's challenges its
-    application takes up, in the commune's order. One query of titles, not a prefetch
-    of whole challenges."""
+def set_challenge_titles(participation, rows):
+    """``challenge_titles`` of each row (the dashboard's page, a chunk of an export):
+    the titles of this commune's challenges its application takes up, in the
+    commune's order. One query of titles, not a prefetch of whole challenges."""
     links = (
         Application.challenges.through.objects.filter(
             application_id__in=[row.application_id for row in rows],

@@ -8,10 +8,10 @@ downloaded through a view that checks permission.
 import csv
 import io
 import tempfile
+from itertools import islice
 
 from django.conf import settings
 from django.core.files import File
-from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -20,9 +20,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from applications.models import StaffJob
-from applications.selectors.staff import ranked, scored_targets
+from applications.selectors.staff import ranked, scored_targets, set_challenge_titles
 from applications.services import jobs
-from calls.models import Challenge, Criterion
+from calls.models import Criterion
 
 # Rows read from the database (and counted in the progress) at a time.
 CHUNK_SIZE = 2000
@@ -72,38 +72,31 @@ def iter_export_rows(user, participations, chunk_size=CHUNK_SIZE):
         targets = (
             with_jury(ranked(scored_targets(user, participation, criteria=own)))
             .select_related("participation__commune")
-            .prefetch_related(
-                Prefetch(
-                    "application__challenges",
-                    queryset=Challenge.objects.filter(participation=participation).only(
-                        "pk", "title"
-                    ),
-                    to_attr="commune_challenges",
-                )
-            )
             .order_by("rank", "application__reference")
+            .iterator(chunk_size=chunk_size)
         )
-        for target in targets.iterator(chunk_size=chunk_size):
-            challenges = ", ".join(c.title for c in target.application.commune_challenges)
-            by_criterion = {c.pk: getattr(target, f"criterion_{c.pk}") for c in own}
-            yield [
-                target.application.reference,
-                target.participation.commune.name,
-                target.application.organisation.name,
-                target.application.title,
-                challenges,
-                str(target.get_eligibility_display()),
-                target.eligibility_reason,
-                target.review_count,
-                _round(target.visible_score),
-                target.rank if target.visible_score is not None else None,
-                *[_round(by_criterion.get(c.pk)) for c in criteria],
-                str(target.get_decision_display()) if target.decision else "",
-                target.decision_motivation,
-                opinion_label(target.jury_opinion_value),
-                target.jury_rank,
-                target.jury_comment or "",
-            ]
+        while chunk := list(islice(targets, chunk_size)):
+            set_challenge_titles(participation, chunk)
+            for target in chunk:
+                by_criterion = {c.pk: getattr(target, f"criterion_{c.pk}") for c in own}
+                yield [
+                    target.application.reference,
+                    target.participation.commune.name,
+                    target.application.organisation.name,
+                    target.application.title,
+                    ", ".join(target.challenge_titles),
+                    str(target.get_eligibility_display()),
+                    target.eligibility_reason,
+                    target.review_count,
+                    _round(target.visible_score),
+                    target.rank if target.visible_score is not None else None,
+                    *[_round(by_criterion.get(c.pk)) for c in criteria],
+                    str(target.get_decision_display()) if target.decision else "",
+                    target.decision_motivation,
+                    opinion_label(target.jury_opinion_value),
+                    target.jury_rank,
+                    target.jury_comment or "",
+                ]
 
 
 def export_rows(user, participations):
