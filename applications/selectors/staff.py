@@ -90,14 +90,18 @@ def staff_participations(user, counts=True):
     # Counted by a subquery per participation: a COUNT(DISTINCT) over the joined
     # rows grouped by the participation's full row sorted 43,000 wide rows to disk
     # for one commune at 100,000 applications (bench/RESULTS.md).
-    submitted = ApplicationTarget.objects.filter(participation=OuterRef("pk"), submitted=True)
     return participations.annotate(
-        application_count=_count(submitted),
-        selected_count=_count(submitted.filter(decision=Decision.SELECTED)),
+        application_count=_submitted_count(),
+        selected_count=_submitted_count(decision=Decision.SELECTED),
     ).order_by("-call__opens_at", "commune__name")
 
 
-def _count(rows):
+def _submitted_count(**conditions):
+    """The outer participation's submitted rows (that meet ``conditions``), counted by
+    a subquery over its indexes."""
+    rows = ApplicationTarget.objects.filter(
+        participation=OuterRef("pk"), submitted=True, **conditions
+    )
     counted = rows.order_by().values("participation").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
@@ -406,12 +410,9 @@ def call_results(call):
     """Each participating commune's state for the results page. The selected rows are
     counted as the dashboards count them (selection.selected_count), by a subquery
     over the (commune, decision) index, not by joining every row of the call."""
-    selected = ApplicationTarget.objects.filter(
-        participation=OuterRef("pk"), submitted=True, decision=Decision.SELECTED
-    )
     return (
         Participation.objects.filter(call=call)
         .select_related("commune")
-        .annotate(selected_count=_count(selected))
+        .annotate(selected_count=_submitted_count(decision=Decision.SELECTED))
         .order_by("commune__name")
     )
