@@ -142,21 +142,13 @@ def bench_context():
 
 SESSIONS = r"""
 import json
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from accounts.models import User
+from bench.sessions import logged_in_session
 emails = ["manager.load1@qmi.example", "reviewer1.load1@qmi.example",
           "reviewer2.load1@qmi.example", "admin.load@qmi.example"]
 emails += [f"candidate{i}@load.example" for i in range(50)]
-sessions = {}
-for user in User.objects.filter(email__in=emails):
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    sessions[user.email] = store.session_key
-print("JSON" + json.dumps(sessions))
+users = User.objects.filter(email__in=emails)
+print("JSON" + json.dumps({user.email: logged_in_session(user) for user in users}))
 """
 
 JOBS = r"""

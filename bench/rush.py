@@ -93,15 +93,8 @@ with transaction.atomic():
 sessions = [None] * N
 if os.environ.get("RUSH_LOGGED_IN"):
     # Logged in before the rush, as people are in its last minutes: a session each.
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    for i, u in enumerate(users):
-        store = SessionStore()
-        store[SESSION_KEY] = str(u.pk)
-        store[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
-        store[HASH_SESSION_KEY] = u.get_session_auth_hash()
-        store.create()
-        sessions[i] = store.session_key
+    from bench.sessions import logged_in_session
+    sessions = [logged_in_session(u) for u in users]
 print("JSON" + json.dumps({"edition": edition.pk, "call": call.pk,
                            "candidates": [[u.email, a.pk, k]
                                           for u, a, k in zip(users, applications, sessions)]}))
