@@ -11,10 +11,10 @@ QMI_BENCH_PACE=s, after half to one and a half times s (people reading pages).
 import json
 import os
 import random
-import re
-from http.cookiejar import DefaultCookiePolicy
 
-from dashboard_queries import DASHBOARD_QUERIES  # locust puts this folder on the path
+import load_client  # locust puts this folder on the path
+from dashboard_queries import DASHBOARD_QUERIES
+from load_client import PROXY
 from locust import HttpUser, between, task
 
 PARTICIPATION = os.environ.get("QMI_BENCH_PARTICIPATION", "1")
@@ -22,37 +22,14 @@ CALL_ID = os.environ.get("QMI_BENCH_CALL_ID", "1")
 APPLICATIONS = int(os.environ.get("QMI_BENCH_APPLICATIONS", "1000"))
 CALL_SLUG = os.environ.get("QMI_BENCH_CALL_SLUG", "charge-ouvert-qmi91")
 TARGETS = [int(t) for t in os.environ.get("QMI_BENCH_TARGETS", "").split(",") if t]
-PASSWORD = "qmi-load-2025"  # noqa: S105 - the load data set's logins
-
-
-# gunicorn serves plain HTTP here, as behind a TLS-terminating proxy: say so, and let
-# the client send back the cookies the site marks Secure, as a browser does over HTTPS.
-# (Every jar: requests copies the session's at each request. Clearing the flag on the
-# cookies after log-in was not enough: the next answer sets them again, Secure, and the
-# staff users were then measuring the log-in page.)
-PROXY = {"X-Forwarded-Proto": "https"}
-DefaultCookiePolicy.return_ok_secure = lambda self, cookie, request: True
 PACE = float(os.environ.get("QMI_BENCH_PACE", "0"))
 WAIT = between(PACE / 2, PACE * 1.5) if PACE else between(0, 0.1)
-
-
 # bench/run.py --logged-in: {e-mail: session key}, sessions made before the run.
 SESSIONS = json.loads(os.environ.get("QMI_BENCH_SESSIONS") or "{}")
 
 
 def log_in(user, email):
-    user.client.headers.update(PROXY)
-    if email in SESSIONS:
-        user.client.cookies.set("sessionid", SESSIONS[email], domain="127.0.0.1", path="/")
-        return
-    page = user.client.get("/comptes/login/", name="login page").text
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    user.client.post(
-        "/comptes/login/",
-        {"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token},
-        headers={"Referer": user.host.replace("http://", "https://") + "/comptes/login/"},
-        name="login",
-    )
+    load_client.log_in(user, email, SESSIONS.get(email))
 
 
 def get_page(user, path, name):

@@ -11,15 +11,13 @@ import json
 import os
 import random
 import re
-from http.cookiejar import DefaultCookiePolicy
 
 import gevent
+from load_client import PROXY, log_in  # locust puts this folder on the path
 from locust import HttpUser, between, task
 from locust.exception import StopUser
 
 CANDIDATES = json.loads(open(os.environ["QMI_RUSH_CANDIDATES"]).read())  # noqa: SIM115, PTH123
-PASSWORD = "qmi-load-2025"  # noqa: S105 - the load data set's logins
-PROXY = {"X-Forwarded-Proto": "https"}
 NEXT = itertools.count()
 DONE = itertools.count(1)
 # The whole project step, as the page's autosave posts it.
@@ -41,12 +39,6 @@ def think():
     gevent.sleep(random.uniform(PACE / 2, PACE * 1.5))  # noqa: S311 - not cryptographic
 
 
-# gunicorn serves plain HTTP here, as behind a TLS-terminating proxy: the client sends
-# back the cookies the site marks Secure, as a browser does over HTTPS (requests copies
-# the session's jar at each request, so the policy is changed for every jar).
-DefaultCookiePolicy.return_ok_secure = lambda self, cookie, request: True
-
-
 class Candidate(HttpUser):
     wait_time = between(0.5, 2)
 
@@ -64,17 +56,7 @@ class Candidate(HttpUser):
             {**PROXY, "X-Forwarded-For": f"198.18.{index // 250}.{index % 250 + 1}"}
         )
         self.origin = self.host.replace("http://", "https://")
-        if session:
-            self.client.cookies.set("sessionid", session, domain="127.0.0.1", path="/")
-            return
-        page = self.client.get("/comptes/login/", name="login page").text
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        self.client.post(
-            "/comptes/login/",
-            {"login": self.email, "password": PASSWORD, "csrfmiddlewaretoken": token},
-            headers={"Referer": self.origin + "/comptes/login/"},
-            name="login",
-        )
+        log_in(self, self.email, session)
 
     def _post(self, path, data, name, expected=(200, 302), **headers):
         token = self.client.cookies.get("csrftoken", "")
