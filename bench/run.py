@@ -284,7 +284,7 @@ def main():
             )
             print(
                 f"{row['Name'][:42]:<42} {row['Request Count']:>8} {row['Failure Count']:>6} "
-                f"{row['Median Response Time']:>5} ms "
+                f"{float(row['Median Response Time']):>5.0f} ms "
                 f"{row['95%']:>5} ms {target:>14} {verdict}"
             )
         public = locust(f"http://127.0.0.1:{PORT}", args.users, args.seconds, ["Visitor"], out, env)
