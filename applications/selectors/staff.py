@@ -249,9 +249,9 @@ class DashboardFilters:
     sort: str = ""  # a key of SORTS; empty: by relevance when searching, else "-score"
 
 
-# Long texts the dashboard never shows: left out of its rows, because the rank is a
-# window over every row of the commune and PostgreSQL sorts whole rows for it (60 MB
-# spilled to disk for 43,000 rows at 100,000 applications; bench/RESULTS.md).
+# Long texts the dashboard never shows: left out of the rows it reads whole (when the
+# rank was a window over every row of the commune, PostgreSQL sorted them with those
+# texts: 60 MB spilled to disk at 100,000 applications; bench/RESULTS.md).
 DASHBOARD_DEFERRED = [
     # The texts the search reads, but the reference and the title the table shows.
     *(
